@@ -1,0 +1,137 @@
+package simulator
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// controlRoutes serves /_sim/...: fault injection and inspection for the standalone simulator.
+// Unauthenticated: bind the simulator to loopback.
+func (s *Server) controlRoutes(mux *http.ServeMux) {
+	ok := func(w http.ResponseWriter) { writeJSON(w, 200, map[string]any{"ok": true}) }
+	channelArg := func(r *http.Request) []string {
+		if id := r.URL.Query().Get("channel"); id != "" {
+			return []string{id}
+		}
+		var ids []string
+		for _, c := range s.Channels() {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	onArg := func(r *http.Request) bool {
+		v, err := strconv.ParseBool(r.URL.Query().Get("on"))
+		return err != nil || v
+	}
+	mux.HandleFunc("POST /_sim/faults/http", func(w http.ResponseWriter, r *http.Request) {
+		var f struct {
+			HTTPFault
+			RetryAfterSeconds float64 `json:"retryAfterSeconds"`
+			DurationSeconds   float64 `json:"durationSeconds"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&f); err != nil || f.Status < 400 || f.Status > 599 {
+			s.writeError(w, 400, "bad.request", `body like {"pathPrefix":"/api/v2/","method":"","status":502,"retryAfterSeconds":5,"count":0,"durationSeconds":30}`)
+			return
+		}
+		f.RetryAfter = time.Duration(f.RetryAfterSeconds * float64(time.Second))
+		if f.DurationSeconds > 0 {
+			f.Until = s.clock.Now().Add(time.Duration(f.DurationSeconds * float64(time.Second)))
+		}
+		s.FailHTTP(f.HTTPFault)
+		ok(w)
+	})
+	mux.HandleFunc("DELETE /_sim/faults/http", func(w http.ResponseWriter, r *http.Request) { s.ClearHTTPFaults(); ok(w) })
+	mux.HandleFunc("POST /_sim/faults/drop", func(w http.ResponseWriter, r *http.Request) {
+		var d struct {
+			Upgrades      *int `json:"upgrades"`
+			AfterMessages *int `json:"afterMessages"`
+			All           bool `json:"all"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&d); err != nil {
+			s.writeError(w, 400, "bad.request", `body like {"upgrades":3,"afterMessages":0,"all":true}`)
+			return
+		}
+		if d.Upgrades != nil {
+			s.DropUpgrades(*d.Upgrades)
+		}
+		if d.AfterMessages != nil {
+			s.DropSocketsAfter(*d.AfterMessages)
+		}
+		if d.All {
+			s.DropAllSockets()
+		}
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/tokens/expire", func(w http.ResponseWriter, r *http.Request) { s.ExpireTokens(); ok(w) })
+	mux.HandleFunc("POST /_sim/tokens/revoke", func(w http.ResponseWriter, r *http.Request) { s.RevokeTokens(); ok(w) })
+	mux.HandleFunc("POST /_sim/socket-closing", func(w http.ResponseWriter, r *http.Request) {
+		for _, id := range channelArg(r) {
+			s.SendSocketClosing(id)
+		}
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/no-longer-subscribed", func(w http.ResponseWriter, r *http.Request) {
+		for _, id := range channelArg(r) {
+			s.NoLongerSubscribed(id)
+		}
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/channels/expire", func(w http.ResponseWriter, r *http.Request) {
+		for _, id := range channelArg(r) {
+			s.ExpireChannel(id)
+		}
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/stall", func(w http.ResponseWriter, r *http.Request) {
+		for _, id := range channelArg(r) {
+			s.SetStall(id, onArg(r))
+		}
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/heartbeats", func(w http.ResponseWriter, r *http.Request) { s.SetHeartbeats(onArg(r)); ok(w) })
+	mux.HandleFunc("POST /_sim/pongs", func(w http.ResponseWriter, r *http.Request) { s.SetPongs(onArg(r)); ok(w) })
+	mux.HandleFunc("POST /_sim/raw", func(w http.ResponseWriter, r *http.Request) {
+		msg, _ := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+		for _, id := range channelArg(r) {
+			s.SendRaw(id, msg)
+		}
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/credentials", func(w http.ResponseWriter, r *http.Request) {
+		var c struct{ ClientID, ClientSecret string }
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&c); err != nil || c.ClientID == "" || c.ClientSecret == "" {
+			s.writeError(w, 400, "bad.request", `body like {"clientId":"...","clientSecret":"..."}`)
+			return
+		}
+		s.SetCredentials(c.ClientID, c.ClientSecret)
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/publish", func(w http.ResponseWriter, r *http.Request) {
+		var p struct {
+			Topic string          `json:"topic"`
+			Body  json.RawMessage `json:"body"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&p); err != nil || p.Topic == "" || len(p.Body) == 0 {
+			s.writeError(w, 400, "bad.request", `body like {"topic":"v2.users.<id>.presence","body":{...}}`)
+			return
+		}
+		writeJSON(w, 200, map[string]any{"sockets": s.Publish(p.Topic, p.Body)})
+	})
+	mux.HandleFunc("GET /_sim/records", func(w http.ResponseWriter, r *http.Request) {
+		kind := r.URL.Query().Get("kind")
+		out := []Record{}
+		for _, rec := range s.Records() {
+			if kind == "" || strings.EqualFold(rec.Kind, kind) {
+				out = append(out, rec)
+			}
+		}
+		writeJSON(w, 200, map[string]any{"records": out})
+	})
+	mux.HandleFunc("GET /_sim/channels", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"channels": s.Channels()})
+	})
+}

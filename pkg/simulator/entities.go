@@ -1,0 +1,169 @@
+package simulator
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
+)
+
+// page is the paging envelope of Genesys list endpoints.
+type page struct {
+	Entities   any    `json:"entities"`
+	PageSize   int    `json:"pageSize"`
+	PageNumber int    `json:"pageNumber"`
+	Total      int    `json:"total"`
+	PageCount  int    `json:"pageCount"`
+	FirstURI   string `json:"firstUri"`
+	SelfURI    string `json:"selfUri"`
+	NextURI    string `json:"nextUri,omitempty"`
+	LastURI    string `json:"lastUri"`
+}
+
+// paging reads pageSize (1..500, default 25) and pageNumber (>= 1, default 1).
+func paging(r *http.Request) (size, number int, msg string) {
+	size, number = 25, 1
+	q := r.URL.Query()
+	if v := q.Get("pageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return 0, 0, "pageSize must be a whole number from 1 to 500"
+		}
+		size = n
+	}
+	if v := q.Get("pageNumber"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, 0, "pageNumber must be a whole number from 1"
+		}
+		number = n
+	}
+	return size, number, ""
+}
+
+// nameMatches is Genesys' name filter: case-insensitive, '*' as wildcard (treated as substring).
+func nameMatches(filter, name string) bool {
+	f := strings.ToLower(strings.Trim(filter, "*"))
+	return f == "" || strings.Contains(strings.ToLower(name), f)
+}
+
+func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, size, number int) {
+	total := len(items)
+	count := (total + size - 1) / size
+	from := min((number-1)*size, total)
+	to := min(from+size, total)
+	uri := func(n int) string {
+		q := r.URL.Query()
+		q.Set("pageSize", strconv.Itoa(size))
+		q.Set("pageNumber", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	p := page{Entities: items[from:to], PageSize: size, PageNumber: number, Total: total, PageCount: count,
+		FirstURI: uri(1), SelfURI: uri(number), LastURI: uri(max(count, 1))}
+	if number < count {
+		p.NextURI = uri(number + 1)
+	}
+	writeJSON(w, 200, p)
+}
+
+func (s *Server) handleQueues(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	size, number, msg := paging(r)
+	if msg != "" {
+		s.writeError(w, 400, "invalid.value", msg)
+		return
+	}
+	name := r.URL.Query().Get("name")
+	items := []map[string]any{}
+	for _, q := range s.pop.Queues {
+		if !nameMatches(name, q.Name) {
+			continue
+		}
+		items = append(items, map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
+			"memberCount": len(q.MemberIDs), "division": map[string]any{"id": s.pop.DivisionID, "name": "Home"},
+			"mediaSettings": map[string]any{q.MediaType: map[string]any{"serviceLevel": map[string]any{"percentage": 0.8, "durationMs": 20000}}},
+			"selfUri":       "/api/v2/routing/queues/" + q.ID})
+	}
+	s.record(Record{Kind: "queues", Token: t.hash, Status: 200, Detail: "page " + strconv.Itoa(number)})
+	writePage(w, r, items, size, number)
+}
+
+func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	size, number, msg := paging(r)
+	if msg != "" {
+		s.writeError(w, 400, "invalid.value", msg)
+		return
+	}
+	name := r.URL.Query().Get("name")
+	items := []map[string]any{}
+	for _, a := range s.pop.Agents {
+		if !nameMatches(name, a.Name) {
+			continue
+		}
+		items = append(items, map[string]any{"id": a.ID, "name": a.Name, "email": a.Email, "username": a.Email,
+			"title": a.Title, "department": a.Department, "state": "active", "version": 1,
+			"division": map[string]any{"id": s.pop.DivisionID, "name": "Home"}, "selfUri": "/api/v2/users/" + a.ID})
+	}
+	s.record(Record{Kind: "users", Token: t.hash, Status: 200, Detail: "page " + strconv.Itoa(number)})
+	writePage(w, r, items, size, number)
+}
+
+// observationQuery is the part of the query body the simulator reads.
+type observationQuery struct {
+	Filter *struct {
+		Type       string      `json:"type"`
+		Predicates []predicate `json:"predicates"`
+		Clauses    []struct {
+			Predicates []predicate `json:"predicates"`
+		} `json:"clauses"`
+	} `json:"filter"`
+	Metrics []string `json:"metrics"`
+}
+
+type predicate struct {
+	Dimension string `json:"dimension"`
+	Value     string `json:"value"`
+}
+
+func (s *Server) handleObservationsQuery(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var q observationQuery
+	if err := json.Unmarshal(body, &q); err != nil || q.Filter == nil {
+		s.writeError(w, 400, "bad.request", `the body needs a filter, e.g. {"filter":{"type":"or","predicates":[{"dimension":"queueId","value":"<id>"}]},"metrics":["oWaiting"]}`)
+		return
+	}
+	preds := append([]predicate{}, q.Filter.Predicates...)
+	for _, c := range q.Filter.Clauses {
+		preds = append(preds, c.Predicates...)
+	}
+	var ids []string
+	for _, p := range preds {
+		if p.Dimension == "queueId" && p.Value != "" {
+			ids = append(ids, p.Value)
+		}
+	}
+	if len(ids) == 0 {
+		s.writeError(w, 400, "bad.request", "the filter must name at least one queueId")
+		return
+	}
+	results := s.model.Observations(ids, q.Metrics)
+	s.record(Record{Kind: "observations_query", Token: t.hash, Status: 200, Detail: strconv.Itoa(len(ids)) + " queues"})
+	writeJSON(w, 200, map[string]any{"results": results})
+}
+
+// Population is the simulated organisation's queues and agents (ids for topics).
+func (s *Server) Population() generator.Population { return s.pop }

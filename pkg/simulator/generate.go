@@ -1,0 +1,85 @@
+package simulator
+
+import (
+	"context"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
+)
+
+// GeneratorConfig tunes the generated traffic (rate, handle times, ...); zero = defaults.
+type GeneratorConfig = generator.Config
+
+// Envelope of a sampled event, ready to send.
+type SampledEvent struct {
+	Topic string
+	Msg   []byte // the encoded socket message
+}
+
+// StartGenerator runs the contact-centre model on Clock, stepping it every g.Tick and
+// publishing what changed, until ctx ends, StopGenerator or Close. A second call replaces
+// the running generator. The model is the server's own (seeded by Config.Seed), so the
+// REST observations query reports the same state.
+func (s *Server) StartGenerator(ctx context.Context, g GeneratorConfig) {
+	s.stopGenerator()
+	s.model.SetConfig(g)
+	if g.Tick <= 0 {
+		g.Tick = 250e6
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	s.mu.Lock()
+	select {
+	case <-s.closed:
+		s.mu.Unlock()
+		cancel()
+		return
+	default:
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	s.genMu.Lock()
+	s.genStop = func() { cancel(); <-done }
+	s.genMu.Unlock()
+	s.record(Record{Kind: "generator_start"})
+	ticker := s.clock.NewTicker(g.Tick)
+	go func() {
+		defer s.wg.Done()
+		defer close(done)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.Chan():
+				for _, ev := range s.model.Step(s.clock.Now()) {
+					s.Publish(ev.Topic, ev.Body)
+				}
+			}
+		}
+	}()
+}
+
+// StopGenerator stops the running generator, if any, and waits for it.
+func (s *Server) StopGenerator() { s.stopGenerator() }
+
+func (s *Server) stopGenerator() {
+	s.genMu.Lock()
+	stop := s.genStop
+	s.genStop = nil
+	s.genMu.Unlock()
+	if stop != nil {
+		stop()
+	}
+}
+
+// SampleEvents returns n realistic, already-encoded socket messages (queue observations,
+// conversations, presence, routing status, detail events) from a busy copy of the model.
+// For benchmarks: encode once, then Blast.
+func (s *Server) SampleEvents(n int) []SampledEvent {
+	evs := s.model.Sample(n)
+	out := make([]SampledEvent, len(evs))
+	for i, ev := range evs {
+		out[i] = SampledEvent{Topic: ev.Topic, Msg: s.Envelope(ev.Topic, ev.Body)}
+	}
+	return out
+}

@@ -1,0 +1,126 @@
+package generator
+
+import (
+	"time"
+)
+
+// Metric is one entry of an observation's metrics (notification) or data (query result).
+type Metric struct {
+	Metric    string         `json:"metric"`
+	Qualifier string         `json:"qualifier,omitempty"`
+	Stats     map[string]any `json:"stats"`
+}
+
+// QueueObservation is one result of POST /api/v2/analytics/queues/observations/query.
+type QueueObservation struct {
+	Group map[string]string `json:"group"`
+	Data  []Metric          `json:"data"`
+}
+
+const serviceLevelTarget = 0.8 // the queue's configured service level percentage
+
+// metrics are q's current observations and interval aggregates at t.
+func (m *Model) metrics(q *queueState, t time.Time) []Metric {
+	count := func(name string, n int) Metric { return Metric{Metric: name, Stats: map[string]any{"count": n}} }
+	var onQ = map[string]int{"IDLE": 0, "INTERACTING": 0, "NOT_RESPONDING": 0}
+	off, active := 0, 0
+	for _, a := range q.members {
+		switch {
+		case a.presence == "ON_QUEUE":
+			onQ[a.routing]++
+			active++
+		case a.presence != "OFFLINE":
+			off++
+			active++
+		}
+	}
+	out := []Metric{count("oWaiting", len(q.waiting)), count("oInteracting", q.interacting), count("oAlerting", q.alerting)}
+	for _, st := range []string{"IDLE", "INTERACTING", "NOT_RESPONDING"} {
+		out = append(out, Metric{Metric: "oOnQueueUsers", Qualifier: st, Stats: map[string]any{"count": onQ[st]}})
+	}
+	out = append(out, count("oOffQueueUsers", off), count("oActiveUsers", active), count("oMemberUsers", len(q.members)))
+	if len(q.waiting) > 0 {
+		longest := t.Sub(q.waiting[0].arrived)
+		for _, c := range q.waiting {
+			longest = max(longest, t.Sub(c.arrived))
+		}
+		out = append(out, Metric{Metric: "oLongestWaiting", Stats: map[string]any{"count": 1, "calculatedMetricValue": longest.Milliseconds()}})
+	}
+	if den := q.answered + q.abandoned; den > 0 {
+		out = append(out, Metric{Metric: "oServiceLevel", Stats: map[string]any{
+			"ratio": float64(q.inSL) / float64(den), "numerator": q.inSL, "denominator": den, "target": serviceLevelTarget}})
+	}
+	out = append(out, count("nOffered", q.offered))
+	for _, s := range []struct {
+		name string
+		st   stat
+	}{{"tAbandon", q.tAbandon}, {"tAnswered", q.tAnswered}, {"tHandle", q.tHandle}, {"tWait", q.tWait}} {
+		if s.st.count > 0 {
+			out = append(out, Metric{Metric: s.name, Stats: map[string]any{"count": s.st.count, "sum": s.st.sum, "min": s.st.min, "max": s.st.max}})
+		}
+	}
+	return out
+}
+
+// publishObservations emits q's observation notification when it changed, at most once a second.
+func (m *Model) publishObservations(q *queueState, t time.Time) {
+	if !q.dirty || t.Sub(q.lastPub) < time.Second {
+		return
+	}
+	q.dirty, q.lastPub = false, t
+	m.emit("v2.analytics.queues."+q.ID+".observations", map[string]any{
+		"group": map[string]string{"queueId": q.ID, "mediaType": q.MediaType},
+		"data": []any{map[string]any{"interval": iso(m.intervalStart) + "/" + iso(m.intervalStart.Add(interval)),
+			"metrics": m.metrics(q, t)}},
+	})
+}
+
+// Observations returns the current values for the given queues (all when ids is empty),
+// keeping only the named metrics when metrics is not empty. Unknown ids are skipped.
+func (m *Model) Observations(ids, metrics []string) []QueueObservation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	want := map[string]bool{}
+	for _, n := range metrics {
+		want[n] = true
+	}
+	var qs []*queueState
+	if len(ids) == 0 {
+		qs = m.queues
+	}
+	for _, id := range ids {
+		if q := m.queueByID[id]; q != nil {
+			qs = append(qs, q)
+		}
+	}
+	out := []QueueObservation{}
+	for _, q := range qs {
+		data := []Metric{}
+		for _, mt := range m.metrics(q, m.last) {
+			if len(want) == 0 || want[mt.Metric] {
+				data = append(data, mt)
+			}
+		}
+		out = append(out, QueueObservation{Group: map[string]string{"queueId": q.ID, "mediaType": q.MediaType}, Data: data})
+	}
+	return out
+}
+
+// Sample returns about n realistic events (all kinds, in model order) from a separate busy
+// copy of the contact centre, without touching m. For benchmarks.
+func (m *Model) Sample(n int) []Event {
+	if n <= 0 || len(m.pop.Queues) == 0 {
+		return nil
+	}
+	m.mu.Lock()
+	cfg, start, seed := m.cfg, m.last, int64(m.rng.Uint64()>>1)
+	m.mu.Unlock()
+	cfg.Rate = max(cfg.Rate, float64(len(m.pop.Agents)+1)/cfg.MeanHandle.Seconds()*1.2)
+	busy := NewModel(m.pop, seed, cfg, start)
+	var out []Event
+	for t := start; len(out) < n; {
+		t = t.Add(time.Second)
+		out = append(out, busy.Step(t)...)
+	}
+	return out[:n]
+}

@@ -1,0 +1,192 @@
+package simulator
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// jwtKey signs simulator JWTs; it is not a secret (clients only read exp, unverified).
+var jwtKey = []byte("genesys-notification-simulator")
+
+const maxTokens = 10000 // bound on remembered tokens; the oldest dead ones are forgotten first
+
+type token struct {
+	value    string
+	hash     string // short, safe to log
+	clientID string
+	issued   time.Time
+	expires  time.Time
+	revoked  bool
+}
+
+func (t *token) valid(now time.Time) bool { return !t.revoked && now.Before(t.expires) }
+
+// tokenHash is the short, non-reversible name of a token used in records and logs.
+func tokenHash(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:4])
+}
+
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	id, secret, ok := r.BasicAuth()
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") == "" {
+		s.record(Record{Kind: "token_denied", Status: 400, Detail: "missing grant_type"})
+		writeOAuthError(w, 400, "invalid_request", "grant_type is required (form body grant_type=client_credentials)")
+		return
+	}
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+		s.record(Record{Kind: "token_denied", Status: 400, Detail: "unsupported grant_type"})
+		writeOAuthError(w, 400, "unsupported_grant_type", "grant_type must be client_credentials")
+		return
+	}
+	s.mu.Lock()
+	wantID, wantSecret := s.clientID, s.secret
+	s.mu.Unlock()
+	if !ok || subtle.ConstantTimeCompare([]byte(id), []byte(wantID)) != 1 ||
+		subtle.ConstantTimeCompare([]byte(secret), []byte(wantSecret)) != 1 {
+		s.record(Record{Kind: "token_denied", Status: 401, Detail: "bad client credentials"})
+		writeOAuthError(w, 401, "unauthorized_client", "client authentication failed")
+		return
+	}
+	tok := s.issueToken(id)
+	s.record(Record{Kind: "token", Token: tok.hash, Status: 200})
+	writeJSON(w, 200, map[string]any{
+		"access_token": tok.value,
+		"token_type":   "bearer",
+		"expires_in":   int64(s.cfg.TokenLifetime / time.Second),
+	})
+}
+
+func (s *Server) issueToken(clientID string) *token {
+	now := s.clock.Now()
+	t := &token{clientID: clientID, issued: now, expires: now.Add(s.cfg.TokenLifetime)}
+	if s.cfg.JWTTokens {
+		t.value = signJWT(map[string]any{
+			"iss": "genesys-simulator", "sub": clientID, "client_id": clientID,
+			"iat": now.Unix(), "exp": t.expires.Unix(), "jti": s.newUUID(),
+		})
+	} else {
+		b := make([]byte, 48)
+		_, _ = rand.Read(b)
+		t.value = base64.RawURLEncoding.EncodeToString(b)
+	}
+	t.hash = tokenHash(t.value)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.tokens) >= maxTokens {
+		s.pruneTokensLocked(now)
+	}
+	s.tokens[t.value] = t
+	return t
+}
+
+// pruneTokensLocked forgets dead tokens that own no channel (then, if still full, all dead ones).
+func (s *Server) pruneTokensLocked(now time.Time) {
+	owners := map[*token]bool{}
+	for _, ch := range s.channels {
+		owners[ch.owner] = true
+	}
+	for v, t := range s.tokens {
+		if !t.valid(now) && !owners[t] {
+			delete(s.tokens, v)
+		}
+	}
+}
+
+func signJWT(claims map[string]any) string {
+	enc := base64.RawURLEncoding
+	head := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	body, _ := json.Marshal(claims)
+	msg := head + "." + enc.EncodeToString(body)
+	mac := hmac.New(sha256.New, jwtKey)
+	mac.Write([]byte(msg))
+	return msg + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+// authenticate finds the bearer token of r; on failure it writes the 401 and returns nil.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *token {
+	h := r.Header.Get("Authorization")
+	v, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		v, ok = strings.CutPrefix(h, "bearer ")
+	}
+	if !ok || v == "" {
+		s.record(Record{Kind: "unauthorized", Status: 401, Detail: r.Method + " " + r.URL.Path + ": no bearer token"})
+		s.writeError(w, 401, "authentication.required", "No authentication bearer token specified in authorization header.")
+		return nil
+	}
+	s.mu.Lock()
+	t := s.tokens[v]
+	s.mu.Unlock()
+	now := s.clock.Now()
+	if t == nil || !t.valid(now) {
+		why := "unknown token"
+		if t != nil && t.revoked {
+			why = "revoked token"
+		} else if t != nil {
+			why = "expired token"
+		}
+		s.record(Record{Kind: "unauthorized", Token: tokenHash(v), Status: 401, Detail: r.Method + " " + r.URL.Path + ": " + why})
+		s.writeError(w, 401, "", "Invalid login credentials.")
+		return nil
+	}
+	return t
+}
+
+// handleTokenMe answers GET /api/v2/tokens/me for a valid token.
+func (s *Server) handleTokenMe(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	writeJSON(w, 200, map[string]any{
+		"organization":     map[string]any{"id": "00000000-0000-4000-8000-000000000001", "name": "Simulated Org"},
+		"homeOrganization": map[string]any{"id": "00000000-0000-4000-8000-000000000001", "name": "Simulated Org"},
+		"authorizedScope":  []string{"notifications", "analytics:readonly", "routing:readonly", "users:readonly"},
+		"OAuthClient":      map[string]any{"id": t.clientID, "name": "Simulator client"},
+		"expiresIn":        int64(t.expires.Sub(s.clock.Now()) / time.Second),
+	})
+}
+
+// ExpireTokens makes every token issued so far expired: 401 on REST and on socket upgrade.
+func (s *Server) ExpireTokens() {
+	now := s.clock.Now()
+	s.mu.Lock()
+	n := 0
+	for _, t := range s.tokens {
+		if t.expires.After(now) {
+			t.expires = now
+			n++
+		}
+	}
+	s.mu.Unlock()
+	s.record(Record{Kind: "fault_tokens_expired", Detail: fmt.Sprintf("%d tokens", n)})
+}
+
+// SetCredentials changes the accepted client id and secret ("fix the secret" at runtime).
+func (s *Server) SetCredentials(id, secret string) {
+	s.mu.Lock()
+	s.clientID, s.secret = id, secret
+	s.mu.Unlock()
+	s.record(Record{Kind: "credentials_changed"})
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func (s *Server) newUUID() string { return newUUID() }

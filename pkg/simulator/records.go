@@ -1,0 +1,67 @@
+package simulator
+
+import (
+	"sync"
+	"time"
+)
+
+// Record is one thing a client did (or a fault the simulator applied to it).
+// Token is a short hash of the access token, never the token itself.
+type Record struct {
+	Time    time.Time `json:"time"`
+	Kind    string    `json:"kind"` // token, token_denied, channel_create, channel_list, channel_head, subscribe, upgrade, upgrade_rejected, upgrade_dropped, ping, http_fault, unauthorized, ...
+	Channel string    `json:"channel,omitempty"`
+	Token   string    `json:"token,omitempty"`
+	Status  int       `json:"status,omitempty"`
+	Detail  string    `json:"detail,omitempty"`
+}
+
+// recorder keeps the last max records and a total count per kind.
+type recorder struct {
+	mu     sync.Mutex
+	max    int
+	items  []Record
+	counts map[string]int
+}
+
+func (r *recorder) add(rec Record) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.counts == nil {
+		r.counts = map[string]int{}
+	}
+	r.counts[rec.Kind]++
+	if len(r.items) >= r.max {
+		n := copy(r.items, r.items[len(r.items)/10+1:])
+		r.items = r.items[:n]
+	}
+	r.items = append(r.items, rec)
+}
+
+// record stores rec (stamped with the clock) and logs it as one line.
+func (s *Server) record(rec Record) {
+	rec.Time = s.clock.Now()
+	s.rec.add(rec)
+	s.log.Info("sim "+rec.Kind, "channel", rec.Channel, "token", rec.Token, "status", rec.Status, "detail", rec.Detail)
+}
+
+// Records returns a copy of the kept records, oldest first.
+func (s *Server) Records() []Record {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	return append([]Record(nil), s.rec.items...)
+}
+
+// Count is how many records of kind were ever made (including ones no longer kept).
+func (s *Server) Count(kind string) int {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	return s.rec.counts[kind]
+}
+
+// ResetRecords forgets every record and count.
+func (s *Server) ResetRecords() {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	s.rec.items, s.rec.counts = nil, nil
+}

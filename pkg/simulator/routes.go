@@ -1,0 +1,25 @@
+package simulator
+
+import "net/http"
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", s.handleToken)
+	mux.HandleFunc("GET /api/v2/tokens/me", s.handleTokenMe)
+	mux.HandleFunc("POST /api/v2/notifications/channels", s.handleCreateChannel)
+	mux.HandleFunc("GET /api/v2/notifications/channels", s.handleListChannels)
+	mux.HandleFunc("HEAD /api/v2/notifications/channels/{id}", s.handleHeadChannel)
+	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
+		mux.HandleFunc(m+" /api/v2/notifications/channels/{id}/subscriptions", s.handleSubscriptions)
+	}
+	mux.HandleFunc("GET /api/v2/notifications/availabletopics", s.handleAvailableTopics)
+	mux.HandleFunc("GET /api/v2/routing/queues", s.handleQueues)
+	mux.HandleFunc("GET /api/v2/users", s.handleUsers)
+	mux.HandleFunc("POST /api/v2/analytics/queues/observations/query", s.handleObservationsQuery)
+	mux.HandleFunc("GET /channels/{id}", s.handleUpgrade)
+	s.controlRoutes(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, 404, "", "No resource for "+r.Method+" "+r.URL.Path)
+	})
+	return s.withFaults(mux)
+}
