@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"context"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -42,7 +44,19 @@ func (r *recorder) add(rec Record) {
 func (s *Server) record(rec Record) {
 	rec.Time = s.clock.Now()
 	s.rec.add(rec)
-	s.log.Info("sim "+rec.Kind, "channel", rec.Channel, "token", rec.Token, "status", rec.Status, "detail", rec.Detail)
+	if !s.log.Enabled(context.Background(), slog.LevelInfo) {
+		return
+	}
+	attrs := make([]any, 0, 8)
+	for _, kv := range [][2]string{{"channel", rec.Channel}, {"token", rec.Token}, {"detail", rec.Detail}} {
+		if kv[1] != "" {
+			attrs = append(attrs, kv[0], kv[1])
+		}
+	}
+	if rec.Status != 0 {
+		attrs = append(attrs, "status", rec.Status)
+	}
+	s.log.Info("sim "+rec.Kind, attrs...)
 }
 
 // Records returns a copy of the kept records, oldest first.

@@ -1,0 +1,166 @@
+package generator
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var start = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+
+func run(seed int64, d time.Duration, cfg Config) (*Model, []Event) {
+	m := NewModel(NewPopulation(seed, 5, 20), seed, cfg, start)
+	var out []Event
+	for t := start; t.Before(start.Add(d)); {
+		t = t.Add(250 * time.Millisecond)
+		out = append(out, m.Step(t)...)
+	}
+	return m, out
+}
+
+func TestPopulationDeterministic(t *testing.T) {
+	a, b := NewPopulation(7, 5, 20), NewPopulation(7, 5, 20)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same seed, different population")
+	}
+	if c := NewPopulation(8, 5, 20); c.Queues[0].ID == a.Queues[0].ID {
+		t.Fatal("different seeds, same ids")
+	}
+	for _, q := range a.Queues {
+		if len(q.MemberIDs) == 0 || len(q.ID) != 36 || q.Name == "" {
+			t.Errorf("queue %+v", q)
+		}
+	}
+	if big := NewPopulation(1, 40, 3); len(big.Queues) != 40 || big.Queues[39].Name == big.Queues[39-len(queueNames)].Name {
+		t.Error("queue names repeat beyond the list")
+	}
+}
+
+func TestModelDeterministic(t *testing.T) {
+	_, a := run(42, 10*time.Minute, Config{Rate: 0.5})
+	_, b := run(42, 10*time.Minute, Config{Rate: 0.5})
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) != string(jb) {
+		t.Fatal("same seed and steps produced different events")
+	}
+	_, c := run(43, 10*time.Minute, Config{Rate: 0.5})
+	jc, _ := json.Marshal(c)
+	if string(jc) == string(ja) {
+		t.Fatal("different seeds produced the same events")
+	}
+}
+
+func TestModelProducesEveryKind(t *testing.T) {
+	_, evs := run(1, 40*time.Minute, Config{Rate: 0.3, MeanOnQueue: 5 * time.Minute})
+	kinds := map[string]int{}
+	for _, e := range evs {
+		parts := strings.Split(e.Topic, ".")
+		kind := parts[1] + "." + parts[len(parts)-1]
+		if strings.HasPrefix(e.Topic, "v2.detail") {
+			kind = "detail." + strings.Join(parts[5:], ".")
+		}
+		kinds[kind]++
+	}
+	for _, k := range []string{"analytics.observations", "routing.conversations", "routing.users", "users.presence",
+		"users.routingStatus", "users.activity", "users.conversations", "detail.acd.start", "detail.acd.end",
+		"detail.user.start", "detail.user.end", "detail.acw", "detail.customer.end"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s events in %v", k, kinds)
+		}
+	}
+}
+
+// TestObservationsConsistent checks the published observations against the conversations.
+func TestObservationsConsistent(t *testing.T) {
+	m := NewModel(NewPopulation(3, 5, 20), 3, Config{Rate: 0.4}, start)
+	type stamped struct {
+		Event
+		at time.Time
+	}
+	var evs []stamped
+	for t := start; t.Before(start.Add(20 * time.Minute)); {
+		t = t.Add(250 * time.Millisecond)
+		for _, e := range m.Step(t) {
+			evs = append(evs, stamped{e, t})
+		}
+	}
+	lastPub := map[string]time.Time{}
+	acdStart, acdEnd := map[string]int{}, map[string]int{}
+	for _, e := range evs {
+		now := e.at
+		body := e.Body.(map[string]any)
+		switch {
+		case strings.HasSuffix(e.Topic, ".observations"):
+			q := body["group"].(map[string]string)["queueId"]
+			for _, metric := range body["data"].([]any)[0].(map[string]any)["metrics"].([]Metric) {
+				if metric.Metric == "nOffered" && metric.Stats["count"].(int) != acdStart[q] {
+					t.Fatalf("queue %s: nOffered %v, acd.start events %d", q, metric.Stats["count"], acdStart[q])
+				}
+				if metric.Metric == "oWaiting" {
+					if w := metric.Stats["count"].(int); w < 0 || w > acdStart[q]-acdEnd[q] {
+						t.Fatalf("queue %s: oWaiting %d with %d started, %d ended", q, w, acdStart[q], acdEnd[q])
+					}
+				}
+				if metric.Metric == "oServiceLevel" {
+					r := metric.Stats["ratio"].(float64)
+					if r < 0 || r > 1 || metric.Stats["denominator"].(int) > acdEnd[q] {
+						t.Fatalf("oServiceLevel %v with %d acd.end", metric.Stats, acdEnd[q])
+					}
+				}
+			}
+			if prev, ok := lastPub[q]; ok && now.Sub(prev) < time.Second {
+				t.Fatalf("queue %s published twice within a second", q)
+			}
+			lastPub[q] = now
+		case strings.HasSuffix(e.Topic, ".acd.start"):
+			acdStart[body["queueId"].(string)]++
+		case strings.HasSuffix(e.Topic, ".acd.end"):
+			acdEnd[body["queueId"].(string)]++
+		}
+	}
+	total := 0
+	for _, n := range acdStart {
+		total += n
+	}
+	if total < 200 || total > 800 { // 0.4/s for 20 minutes = 480 expected
+		t.Errorf("%d arrivals in 20 minutes at 0.4/s", total)
+	}
+	// the REST view agrees with the model
+	obs := m.Observations(nil, []string{"oWaiting", "nOffered"})
+	if len(obs) != 5 {
+		t.Fatalf("%d observation results", len(obs))
+	}
+	for _, o := range obs {
+		for _, d := range o.Data {
+			if d.Metric != "oWaiting" && d.Metric != "nOffered" {
+				t.Errorf("metric filter let %s through", d.Metric)
+			}
+		}
+	}
+	if got := m.Observations([]string{"nope"}, nil); len(got) != 0 {
+		t.Errorf("unknown queue: %v", got)
+	}
+}
+
+func TestSample(t *testing.T) {
+	m := NewModel(NewPopulation(1, 5, 20), 1, Config{}, start)
+	evs := m.Sample(5000)
+	if len(evs) != 5000 {
+		t.Fatalf("%d events", len(evs))
+	}
+	if got := m.Step(start.Add(time.Second)); len(got) > 50 {
+		t.Errorf("Sample disturbed the model: %d events in its first second", len(got))
+	}
+}
+
+func TestLongClockJumpIsBounded(t *testing.T) {
+	m := NewModel(NewPopulation(1, 5, 20), 1, Config{}, start)
+	began := time.Now()
+	m.Step(start.Add(72 * time.Hour))
+	if time.Since(began) > 5*time.Second {
+		t.Errorf("a 72 h jump took %v", time.Since(began))
+	}
+}
