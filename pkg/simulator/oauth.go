@@ -28,6 +28,7 @@ type token struct {
 	revoked  bool
 }
 
+// valid reports whether the token may be used at now; call with Server.mu held.
 func (t *token) valid(now time.Time) bool { return !t.revoked && now.Before(t.expires) }
 
 // tokenHash is the short, non-reversible name of a token used in records and logs.
@@ -124,17 +125,20 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *token {
 		s.writeError(w, 401, "authentication.required", "No authentication bearer token specified in authorization header.")
 		return nil
 	}
+	now := s.clock.Now()
 	s.mu.Lock()
 	t := s.tokens[v]
+	why := ""
+	switch {
+	case t == nil:
+		why = "unknown token"
+	case t.revoked:
+		why = "revoked token"
+	case !now.Before(t.expires):
+		why = "expired token"
+	}
 	s.mu.Unlock()
-	now := s.clock.Now()
-	if t == nil || !t.valid(now) {
-		why := "unknown token"
-		if t != nil && t.revoked {
-			why = "revoked token"
-		} else if t != nil {
-			why = "expired token"
-		}
+	if why != "" {
 		s.record(Record{Kind: "unauthorized", Token: tokenHash(v), Status: 401, Detail: r.Method + " " + r.URL.Path + ": " + why})
 		s.writeError(w, 401, "", "Invalid login credentials.")
 		return nil
@@ -148,12 +152,15 @@ func (s *Server) handleTokenMe(w http.ResponseWriter, r *http.Request) {
 	if t == nil {
 		return
 	}
+	s.mu.Lock()
+	expiresIn := int64(t.expires.Sub(s.clock.Now()) / time.Second)
+	s.mu.Unlock()
 	writeJSON(w, 200, map[string]any{
 		"organization":     map[string]any{"id": "00000000-0000-4000-8000-000000000001", "name": "Simulated Org"},
 		"homeOrganization": map[string]any{"id": "00000000-0000-4000-8000-000000000001", "name": "Simulated Org"},
 		"authorizedScope":  []string{"notifications", "analytics:readonly", "routing:readonly", "users:readonly"},
 		"OAuthClient":      map[string]any{"id": t.clientID, "name": "Simulator client"},
-		"expiresIn":        int64(t.expires.Sub(s.clock.Now()) / time.Second),
+		"expiresIn":        expiresIn,
 	})
 }
 

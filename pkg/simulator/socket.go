@@ -41,8 +41,10 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		ch = nil
 	}
 	var owner *token
+	stale := false
 	if ch != nil {
 		owner = ch.owner
+		stale = !owner.valid(now)
 	}
 	s.mu.Unlock()
 	if ch == nil {
@@ -50,7 +52,6 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, 404, "", "Channel "+id+" not found")
 		return
 	}
-	stale := !owner.valid(now)
 	if stale && !s.cfg.DropStaleUpgrades {
 		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 401, Detail: "channel's token expired or revoked"})
 		s.writeError(w, 401, "", "Invalid login credentials.")
@@ -81,7 +82,7 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, out: make(chan []byte, s.cfg.SocketQueue), done: make(chan struct{})}
-	conn.SetReadLimit(64 << 10)
+	conn.SetReadLimit(int64(s.cfg.MaxMessageBytes))
 	s.mu.Lock()
 	select {
 	case <-s.closed:
