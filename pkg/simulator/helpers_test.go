@@ -198,3 +198,26 @@ func sameKeys(t *testing.T, what string, m map[string]any, want ...string) {
 		}
 	}
 }
+
+var dialer = websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+
+func getTokenB(b *testing.B, s *Server) string {
+	tok := s.issueToken(s.cfg.ClientID)
+	return tok.value
+}
+
+// newChannelB creates a channel over REST and returns its connectUri.
+func newChannelB(b *testing.B, s *Server, tok string) string {
+	req, _ := http.NewRequest("POST", s.URL()+"/api/v2/notifications/channels", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	var c chanResp
+	_ = json.NewDecoder(res.Body).Decode(&c)
+	return c.ConnectURI
+}
+
+func idOf(connectURI string) string { return connectURI[strings.LastIndex(connectURI, "/")+1:] }

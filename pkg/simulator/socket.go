@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ type socket struct {
 	conn    *websocket.Conn
 	token   string // owner token hash, for records
 	out     chan []byte
+	ctrl    chan frame // control frames (pong, close echo), written before data
 	done    chan struct{}
 	once    sync.Once
 	sent    atomic.Int64
@@ -81,8 +83,9 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		_ = conn.NetConn().Close()
 		return
 	}
-	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, out: make(chan []byte, s.cfg.SocketQueue), done: make(chan struct{})}
+	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, out: make(chan []byte, s.cfg.SocketQueue), ctrl: make(chan frame, 4), done: make(chan struct{})}
 	conn.SetReadLimit(int64(s.cfg.MaxMessageBytes))
+	sk.takeControlFrames()
 	s.mu.Lock()
 	select {
 	case <-s.closed:
@@ -109,7 +112,12 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	s.record(Record{Kind: "upgrade", Channel: id, Token: owner.hash, Status: 101})
 	writerDone := make(chan struct{})
 	go func() { defer close(writerDone); sk.writeLoop() }()
-	sk.readLoop()
+	if sk.readLoop() { // the client closed: give the writer a moment to echo the close frame
+		select {
+		case <-writerDone:
+		case <-time.After(time.Second):
+		}
+	}
 	sk.abort()
 	<-writerDone
 	s.mu.Lock()
@@ -121,11 +129,14 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		Detail: "sent " + itoa(sk.sent.Load()) + ", dropped " + itoa(sk.dropped.Load())})
 }
 
-func (sk *socket) readLoop() {
+// readLoop reads client messages until the socket fails; it reports whether the client
+// sent a close frame.
+func (sk *socket) readLoop() (closedByClient bool) {
 	for {
 		_, data, err := sk.conn.ReadMessage()
 		if err != nil {
-			return
+			var ce *websocket.CloseError
+			return errors.As(err, &ce)
 		}
 		var m struct {
 			Message string `json:"message"`
@@ -138,35 +149,6 @@ func (sk *socket) readLoop() {
 			continue
 		}
 		sk.s.record(Record{Kind: "client_message", Channel: sk.ch.id, Token: sk.token, Detail: itoa(int64(len(data))) + " bytes"})
-	}
-}
-
-func (sk *socket) writeLoop() {
-	for {
-		if wait := sk.stallChan(); wait != nil {
-			select {
-			case <-wait:
-			case <-sk.done:
-				return
-			}
-			continue
-		}
-		select {
-		case <-sk.done:
-			return
-		case msg := <-sk.out:
-			_ = sk.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-			if err := sk.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
-				sk.abort()
-				return
-			}
-			n := sk.sent.Add(1)
-			if d := sk.s.dropAfter.Load(); d > 0 && n >= d {
-				sk.s.record(Record{Kind: "socket_dropped", Channel: sk.ch.id, Token: sk.token, Detail: "fault: drop after " + itoa(d) + " messages"})
-				sk.abort()
-				return
-			}
-		}
 	}
 }
 

@@ -249,3 +249,27 @@ func TestSendRaw(t *testing.T) {
 		t.Fatalf("oversized: %d %v", len(b), err)
 	}
 }
+
+func TestControlFrames(t *testing.T) {
+	s, _ := newSim(t, Config{})
+	_, _, ws := connected(t, s)
+	pong := make(chan string, 1)
+	ws.SetPongHandler(func(data string) error { pong <- data; return nil })
+	if err := ws.WriteControl(websocket.PingMessage, []byte("hi"), time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _, _ = ws.ReadMessage() }() // control frames are handled while reading
+	select {
+	case got := <-pong:
+		if got != "hi" {
+			t.Errorf("pong %q", got)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("no pong to a control ping")
+	}
+	_, _, ws2 := connected(t, s)
+	_ = ws2.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "bye"))
+	if err := readErr(t, ws2); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("client close: %v, want the 1000 echo", err)
+	}
+}
