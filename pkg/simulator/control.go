@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -120,6 +121,24 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			return
 		}
 		writeJSON(w, 200, map[string]any{"sockets": s.Publish(p.Topic, p.Body)})
+	})
+	mux.HandleFunc("POST /_sim/generator", func(w http.ResponseWriter, r *http.Request) {
+		var g struct {
+			Rate              float64 `json:"rate"`
+			MeanHandleSeconds float64 `json:"meanHandleSeconds"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&g); err != nil || g.Rate < 0 {
+			s.writeError(w, 400, "bad.request", `body like {"rate":2,"meanHandleSeconds":120} (rate 0 stops the generator)`)
+			return
+		}
+		if g.Rate == 0 {
+			s.StopGenerator()
+		} else {
+			// runs until the next call, StopGenerator or Close
+			s.StartGenerator(context.Background(), GeneratorConfig{Rate: g.Rate,
+				MeanHandle: time.Duration(g.MeanHandleSeconds * float64(time.Second))})
+		}
+		ok(w)
 	})
 	mux.HandleFunc("GET /_sim/records", func(w http.ResponseWriter, r *http.Request) {
 		kind := r.URL.Query().Get("kind")

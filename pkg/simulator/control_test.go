@@ -86,6 +86,12 @@ func TestControlEndpoints(t *testing.T) {
 		t.Errorf("new credentials: %d", r.status)
 	}
 	post("/_sim/credentials", `{}`, 400)
+	post("/_sim/generator", `{"rate":3}`, 200)
+	post("/_sim/generator", `{"rate":-1}`, 400)
+	post("/_sim/generator", `{"rate":0}`, 200)
+	if s.Count("generator_start") != 1 {
+		t.Errorf("generator starts %d", s.Count("generator_start"))
+	}
 
 	var recs struct{ Records []Record }
 	r := call(t, s, "GET", "/_sim/records?kind=upgrade", "", "")

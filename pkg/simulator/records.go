@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -20,10 +21,11 @@ type Record struct {
 
 // recorder keeps the last max records and a total count per kind.
 type recorder struct {
-	mu     sync.Mutex
-	max    int
-	items  []Record
-	counts map[string]int
+	mu      sync.Mutex
+	max     int
+	items   []Record
+	counts  map[string]int
+	changed chan struct{} // closed and replaced on every add
 }
 
 func (r *recorder) add(rec Record) {
@@ -38,6 +40,33 @@ func (r *recorder) add(rec Record) {
 		r.items = r.items[:n]
 	}
 	r.items = append(r.items, rec)
+	if r.changed != nil {
+		close(r.changed)
+		r.changed = nil
+	}
+}
+
+// WaitCount blocks until Count(kind) >= n or ctx ends (then it returns ctx's error with the
+// count reached). Tests use it instead of polling.
+func (s *Server) WaitCount(ctx context.Context, kind string, n int) error {
+	for {
+		s.rec.mu.Lock()
+		got := s.rec.counts[kind]
+		if got >= n {
+			s.rec.mu.Unlock()
+			return nil
+		}
+		if s.rec.changed == nil {
+			s.rec.changed = make(chan struct{})
+		}
+		ch := s.rec.changed
+		s.rec.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d %q records, have %d: %w", n, kind, got, ctx.Err())
+		}
+	}
 }
 
 // record stores rec (stamped with the clock) and logs it as one line.

@@ -14,7 +14,7 @@ func run(seed int64, d time.Duration, cfg Config) (*Model, []Event) {
 	m := NewModel(NewPopulation(seed, 5, 20), seed, cfg, start)
 	var out []Event
 	for t := start; t.Before(start.Add(d)); {
-		t = t.Add(250 * time.Millisecond)
+		t = t.Add(time.Second)
 		out = append(out, m.Step(t)...)
 	}
 	return m, out
@@ -39,14 +39,14 @@ func TestPopulationDeterministic(t *testing.T) {
 }
 
 func TestModelDeterministic(t *testing.T) {
-	_, a := run(42, 10*time.Minute, Config{Rate: 0.5})
-	_, b := run(42, 10*time.Minute, Config{Rate: 0.5})
+	_, a := run(42, 5*time.Minute, Config{Rate: 0.5})
+	_, b := run(42, 5*time.Minute, Config{Rate: 0.5})
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	if string(ja) != string(jb) {
 		t.Fatal("same seed and steps produced different events")
 	}
-	_, c := run(43, 10*time.Minute, Config{Rate: 0.5})
+	_, c := run(43, 5*time.Minute, Config{Rate: 0.5})
 	jc, _ := json.Marshal(c)
 	if string(jc) == string(ja) {
 		t.Fatal("different seeds produced the same events")
@@ -54,7 +54,7 @@ func TestModelDeterministic(t *testing.T) {
 }
 
 func TestModelProducesEveryKind(t *testing.T) {
-	_, evs := run(1, 40*time.Minute, Config{Rate: 0.3, MeanOnQueue: 5 * time.Minute})
+	_, evs := run(1, 12*time.Minute, Config{Rate: 0.3, MeanOnQueue: 2 * time.Minute, MeanBreak: time.Minute})
 	kinds := map[string]int{}
 	for _, e := range evs {
 		parts := strings.Split(e.Topic, ".")
@@ -81,8 +81,8 @@ func TestObservationsConsistent(t *testing.T) {
 		at time.Time
 	}
 	var evs []stamped
-	for t := start; t.Before(start.Add(20 * time.Minute)); {
-		t = t.Add(250 * time.Millisecond)
+	for t := start; t.Before(start.Add(10 * time.Minute)); {
+		t = t.Add(500 * time.Millisecond)
 		for _, e := range m.Step(t) {
 			evs = append(evs, stamped{e, t})
 		}
@@ -125,8 +125,8 @@ func TestObservationsConsistent(t *testing.T) {
 	for _, n := range acdStart {
 		total += n
 	}
-	if total < 200 || total > 800 { // 0.4/s for 20 minutes = 480 expected
-		t.Errorf("%d arrivals in 20 minutes at 0.4/s", total)
+	if total < 120 || total > 400 { // 0.4/s for 10 minutes = 240 expected
+		t.Errorf("%d arrivals in 10 minutes at 0.4/s", total)
 	}
 	// the REST view agrees with the model
 	obs := m.Observations(nil, []string{"oWaiting", "nOffered"})
