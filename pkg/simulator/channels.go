@@ -28,6 +28,7 @@ type ChannelInfo struct {
 	Topics         []string  `json:"topics"`
 	Connected      bool      `json:"connected"`
 	OwnerTokenHash string    `json:"ownerTokenHash"`
+	Queued         int64     `json:"queued"`  // messages queued for the current socket
 	Sent           int64     `json:"sent"`    // messages written to the current socket
 	Dropped        int64     `json:"dropped"` // messages dropped because the socket's queue was full
 }
@@ -174,7 +175,7 @@ func (s *Server) Channels() []ChannelInfo {
 		ci := ChannelInfo{ID: ch.id, Created: ch.created, Expires: ch.expires, Topics: ch.topicList(),
 			Connected: ch.sock != nil, OwnerTokenHash: ch.owner.hash}
 		if ch.sock != nil {
-			ci.Sent, ci.Dropped = ch.sock.sent.Load(), ch.sock.dropped.Load()
+			ci.Queued, ci.Sent, ci.Dropped = ch.sock.queued.Load(), ch.sock.sent.Load(), ch.sock.dropped.Load()
 		}
 		out = append(out, ci)
 	}

@@ -54,10 +54,15 @@ func (s *Server) StartGenerator(ctx context.Context, g GeneratorConfig) {
 				for _, ev := range s.model.Step(s.clock.Now()) {
 					s.Publish(ev.Topic, ev.Body)
 				}
+				s.genSteps.Add(1)
 			}
 		}
 	}()
 }
+
+// GeneratorSteps is how many times the generator has stepped and published; after advancing
+// a fake clock, wait for it to grow before asserting on events.
+func (s *Server) GeneratorSteps() int64 { return s.genSteps.Load() }
 
 // StopGenerator stops the running generator, if any, and waits for it.
 func (s *Server) StopGenerator() { s.stopGenerator() }

@@ -76,6 +76,7 @@ func (s *Server) Blast(channelID string, payloads [][]byte, n int) int {
 	for i := 0; i < n; i++ {
 		select {
 		case sk.out <- payloads[i%len(payloads)]:
+			sk.queued.Add(1)
 		case <-sk.done:
 			return i
 		case <-s.closed:

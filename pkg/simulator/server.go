@@ -117,6 +117,7 @@ type Server struct {
 	dropAfter         atomic.Int64
 	dropUpgrades      atomic.Int64
 	ticks             atomic.Int64
+	genSteps          atomic.Int64
 	timers            []clockwork.Timer // pending socket_closing closes, stopped by Close
 
 	upgrader  websocket.Upgrader

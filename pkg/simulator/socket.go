@@ -27,6 +27,7 @@ type socket struct {
 	ctrl    chan frame // control frames (pong, close echo), written before data
 	done    chan struct{}
 	once    sync.Once
+	queued  atomic.Int64
 	sent    atomic.Int64
 	dropped atomic.Int64
 
@@ -161,6 +162,7 @@ func (sk *socket) enqueue(msg []byte) bool {
 	}
 	select {
 	case sk.out <- msg:
+		sk.queued.Add(1)
 		return true
 	default:
 		sk.dropped.Add(1)
