@@ -37,79 +37,28 @@ type socket struct {
 
 func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	now := s.clock.Now()
-	s.mu.Lock()
-	ch := s.channels[id]
-	if ch != nil && !now.Before(ch.expires) {
-		ch = nil
-	}
-	var owner *token
-	stale := false
-	if ch != nil {
-		owner = ch.owner
-		stale = !owner.valid(now)
-	}
-	s.mu.Unlock()
+	ch, owner, drop := s.admitUpgrade(w, id)
 	if ch == nil {
-		s.record(Record{Kind: "upgrade_rejected", Channel: id, Status: 404, Detail: "channel not found or expired"})
-		s.writeError(w, 404, "", "Channel "+id+" not found")
 		return
-	}
-	if stale && !s.cfg.DropStaleUpgrades {
-		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 401, Detail: "channel's token expired or revoked"})
-		s.writeError(w, 401, "", "Invalid login credentials.")
-		return
-	}
-	drop := stale
-	if !drop {
-		for {
-			n := s.dropUpgrades.Load()
-			if n <= 0 || s.dropUpgrades.CompareAndSwap(n, n-1) {
-				drop = n > 0
-				break
-			}
-		}
 	}
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 400, Detail: "not a websocket handshake"})
 		return
 	}
-	if drop {
-		why := "fault: drop upgrade"
-		if stale {
-			why = "channel's token expired or revoked"
-		}
-		s.record(Record{Kind: "upgrade_dropped", Channel: id, Token: owner.hash, Status: 101, Detail: why})
+	if drop != "" {
+		s.record(Record{Kind: "upgrade_dropped", Channel: id, Token: owner.hash, Status: 101, Detail: drop})
 		_ = conn.NetConn().Close()
 		return
 	}
-	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, out: make(chan []byte, s.cfg.SocketQueue), ctrl: make(chan frame, 4), done: make(chan struct{})}
+	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, out: make(chan []byte, s.cfg.SocketQueue),
+		ctrl: make(chan frame, 4), done: make(chan struct{})}
 	conn.SetReadLimit(int64(s.cfg.MaxMessageBytes))
 	sk.takeControlFrames()
-	s.mu.Lock()
-	select {
-	case <-s.closed:
-		s.mu.Unlock()
-		_ = conn.NetConn().Close()
-		return
-	default:
-	}
-	if s.channels[id] != ch {
-		s.mu.Unlock()
-		s.record(Record{Kind: "upgrade_dropped", Channel: id, Token: owner.hash, Status: 101, Detail: "channel vanished during upgrade"})
-		_ = conn.NetConn().Close()
+	if !s.attach(sk) {
 		return
 	}
-	old := ch.sock
-	ch.sock, ch.lastUsed, ch.closing = sk, now, false
-	s.wg.Add(1)
-	s.mu.Unlock()
 	defer s.wg.Done()
-	if old != nil {
-		s.record(Record{Kind: "socket_kicked", Channel: id, Token: owner.hash, Detail: "a second socket connected to the channel"})
-		old.abort()
-	}
 	s.record(Record{Kind: "upgrade", Channel: id, Token: owner.hash, Status: 101})
 	writerDone := make(chan struct{})
 	go func() { defer close(writerDone); sk.writeLoop() }()
@@ -128,6 +77,72 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	s.record(Record{Kind: "socket_closed", Channel: id, Token: owner.hash,
 		Detail: "sent " + itoa(sk.sent.Load()) + ", dropped " + itoa(sk.dropped.Load())})
+}
+
+// admitUpgrade decides an upgrade before the handshake: it answers 404 (channel gone or
+// expired) or 401 (the channel's token expired or was revoked) itself and returns a nil
+// channel; otherwise drop says why the accepted socket must be dropped at once ("" = keep).
+func (s *Server) admitUpgrade(w http.ResponseWriter, id string) (ch *channel, owner *token, drop string) {
+	now := s.clock.Now()
+	s.mu.Lock()
+	ch = s.channels[id]
+	if ch != nil && !now.Before(ch.expires) {
+		ch = nil
+	}
+	stale := ch != nil && !ch.owner.valid(now)
+	s.mu.Unlock()
+	if ch == nil {
+		s.record(Record{Kind: "upgrade_rejected", Channel: id, Status: 404, Detail: "channel not found or expired"})
+		s.writeError(w, 404, "", "Channel "+id+" not found")
+		return nil, nil, ""
+	}
+	if stale {
+		if !s.cfg.DropStaleUpgrades {
+			s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: ch.owner.hash, Status: 401, Detail: "channel's token expired or revoked"})
+			s.writeError(w, 401, "", "Invalid login credentials.")
+			return nil, nil, ""
+		}
+		return ch, ch.owner, "channel's token expired or revoked"
+	}
+	for {
+		n := s.dropUpgrades.Load()
+		if n <= 0 {
+			return ch, ch.owner, ""
+		}
+		if s.dropUpgrades.CompareAndSwap(n, n-1) {
+			return ch, ch.owner, "fault: drop upgrade"
+		}
+	}
+}
+
+// attach makes sk its channel's socket, kicking the previous one; false (connection closed)
+// when the server is closing or the channel vanished during the handshake. On true the
+// caller owns one count of s.wg.
+func (s *Server) attach(sk *socket) bool {
+	ch := sk.ch
+	s.mu.Lock()
+	select {
+	case <-s.closed:
+		s.mu.Unlock()
+		_ = sk.conn.NetConn().Close()
+		return false
+	default:
+	}
+	if s.channels[ch.id] != ch {
+		s.mu.Unlock()
+		s.record(Record{Kind: "upgrade_dropped", Channel: ch.id, Token: sk.token, Status: 101, Detail: "channel vanished during upgrade"})
+		_ = sk.conn.NetConn().Close()
+		return false
+	}
+	old := ch.sock
+	ch.sock, ch.lastUsed, ch.closing = sk, s.clock.Now(), false
+	s.wg.Add(1)
+	s.mu.Unlock()
+	if old != nil {
+		s.record(Record{Kind: "socket_kicked", Channel: ch.id, Token: sk.token, Detail: "a second socket connected to the channel"})
+		old.abort()
+	}
+	return true
 }
 
 // readLoop reads client messages until the socket fails; it reports whether the client
