@@ -2,6 +2,8 @@ package simulator
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
 )
@@ -20,27 +22,26 @@ type SampledEvent struct {
 // the running generator. The model is the server's own (seeded by Config.Seed), so the
 // REST observations query reports the same state.
 func (s *Server) StartGenerator(ctx context.Context, g GeneratorConfig) {
-	s.stopGenerator()
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	s.stopGeneratorLocked()
 	s.model.SetConfig(g)
 	if g.Tick <= 0 {
-		g.Tick = 250e6
+		g.Tick = 250 * time.Millisecond
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
 	s.mu.Lock()
 	select {
 	case <-s.closed:
 		s.mu.Unlock()
-		cancel()
 		return
 	default:
 	}
 	s.wg.Add(1)
 	s.mu.Unlock()
-	s.genMu.Lock()
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
 	s.genStop = func() { cancel(); <-done }
-	s.genMu.Unlock()
-	s.record(Record{Kind: "generator_start"})
+	s.record(Record{Kind: "generator_start", Detail: fmt.Sprintf("rate %g/s", g.Rate)})
 	ticker := s.clock.NewTicker(g.Tick)
 	go func() {
 		defer s.wg.Done()
@@ -49,6 +50,8 @@ func (s *Server) StartGenerator(ctx context.Context, g GeneratorConfig) {
 		for {
 			select {
 			case <-ctx.Done():
+				return
+			case <-s.closed:
 				return
 			case <-ticker.Chan():
 				for _, ev := range s.model.Step(s.clock.Now()) {
@@ -69,11 +72,14 @@ func (s *Server) StopGenerator() { s.stopGenerator() }
 
 func (s *Server) stopGenerator() {
 	s.genMu.Lock()
-	stop := s.genStop
-	s.genStop = nil
-	s.genMu.Unlock()
-	if stop != nil {
-		stop()
+	defer s.genMu.Unlock()
+	s.stopGeneratorLocked()
+}
+
+func (s *Server) stopGeneratorLocked() {
+	if s.genStop != nil {
+		s.genStop()
+		s.genStop = nil
 	}
 }
 
