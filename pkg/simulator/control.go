@@ -33,12 +33,15 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			HTTPFault
 			RetryAfterSeconds float64 `json:"retryAfterSeconds"`
 			DurationSeconds   float64 `json:"durationSeconds"`
+			DelaySeconds      float64 `json:"delaySeconds"`
 		}
-		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&f); err != nil || f.Status < 400 || f.Status > 599 {
-			s.writeError(w, 400, "bad.request", `body like {"pathPrefix":"/api/v2/","method":"","status":502,"retryAfterSeconds":5,"count":0,"durationSeconds":30}`)
+		err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&f)
+		if err != nil || (f.Status != 0 || f.DelaySeconds <= 0) && (f.Status < 400 || f.Status > 599) {
+			s.writeError(w, 400, "bad.request", `body like {"pathPrefix":"/api/v2/","method":"","status":502,"retryAfterSeconds":5,"count":0,"durationSeconds":30,"delaySeconds":0} (status 0 with delaySeconds only slows requests)`)
 			return
 		}
 		f.RetryAfter = time.Duration(f.RetryAfterSeconds * float64(time.Second))
+		f.Delay = time.Duration(f.DelaySeconds * float64(time.Second))
 		if f.DurationSeconds > 0 {
 			f.Until = s.clock.Now().Add(time.Duration(f.DurationSeconds * float64(time.Second)))
 		}

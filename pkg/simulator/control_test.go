@@ -12,6 +12,9 @@ import (
 func TestControlEndpoints(t *testing.T) {
 	s, fc := newSim(t, Config{HeartbeatInterval: time.Hour, SocketClosingGrace: time.Second})
 	tok, c, ws := connected(t, s, "v2.users.u1.presence")
+	if got := s.Channels()[0].OwnerTokenHash; got != TokenHash(tok) {
+		t.Errorf("owner hash %q, want TokenHash(token) %q", got, TokenHash(tok))
+	}
 	post := func(path, body string, want int) resp {
 		t.Helper()
 		r := call(t, s, "POST", path, "", body)
@@ -32,6 +35,8 @@ func TestControlEndpoints(t *testing.T) {
 		t.Errorf("clear: %d", r.status)
 	}
 	post("/_sim/faults/http", `{"status":200}`, 400)
+	post("/_sim/faults/http", `{"status":0}`, 400)
+	post("/_sim/faults/http", `{"pathPrefix":"/nowhere","delaySeconds":1}`, 200)
 
 	if r := post("/_sim/publish", `{"topic":"v2.users.u1.presence","body":{"x":1}}`, 200); r.json(t)["sockets"] != float64(1) {
 		t.Errorf("publish: %s", r.body)

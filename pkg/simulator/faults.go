@@ -17,6 +17,10 @@ type HTTPFault struct {
 	RetryAfter time.Duration `json:"-"`          // sent as Retry-After seconds when > 0
 	Count      int           `json:"count"`      // requests to fail; 0 = until cancelled
 	Until      time.Time     `json:"until"`      // zero = no end (Clock time)
+	// Delay holds each matching request this long on Clock (or until the client gives up)
+	// before failing it, or before serving it normally when Status is 0: slow upstreams
+	// and client timeouts. Each held request is one waiter on a fake clock.
+	Delay time.Duration `json:"-"`
 }
 
 type activeFault struct {
@@ -33,7 +37,7 @@ type faultState struct {
 
 // FailHTTP installs f; cancel removes it (idempotent).
 func (s *Server) FailHTTP(f HTTPFault) (cancel func()) {
-	if f.Status == 0 {
+	if f.Status == 0 && f.Delay <= 0 {
 		f.Status = 503
 	}
 	s.faults.mu.Lock()
@@ -102,6 +106,23 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 		if f == nil {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if f.Delay > 0 {
+			s.record(Record{Kind: "http_delay", Detail: r.Method + " " + r.URL.Path + " held " + f.Delay.String()})
+			t := s.clock.NewTimer(f.Delay)
+			select {
+			case <-t.Chan():
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			case <-s.closed:
+				t.Stop()
+				return
+			}
+			if f.Status == 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
 		}
 		s.record(Record{Kind: "http_fault", Status: f.Status, Detail: r.Method + " " + r.URL.Path})
 		if f.RetryAfter > 0 {

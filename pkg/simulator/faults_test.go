@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"context"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -62,6 +64,46 @@ func TestHTTPFaults(t *testing.T) {
 	}
 	if s.Count("http_fault") != 5 {
 		t.Errorf("http_fault records %d, want 5", s.Count("http_fault"))
+	}
+}
+
+func TestHTTPDelay(t *testing.T) {
+	s, fc := newSim(t, Config{})
+	tok := getToken(t, s)
+	s.FailHTTP(HTTPFault{PathPrefix: "/api/v2/users", Delay: time.Minute, Count: 1})
+	got := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", s.URL()+"/api/v2/users", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- 0
+			return
+		}
+		res.Body.Close()
+		got <- res.StatusCode
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := fc.BlockUntilContext(ctx, 2); err != nil { // heartbeat ticker + held request
+		t.Fatal(err)
+	}
+	select {
+	case st := <-got:
+		t.Fatalf("answered before the delay: %d", st)
+	default:
+	}
+	fc.Advance(time.Minute)
+	if st := <-got; st != 200 {
+		t.Fatalf("after the delay: %d, want the normal answer", st)
+	}
+	// a client that gives up releases the held request
+	s.FailHTTP(HTTPFault{PathPrefix: "/api/v2/users", Delay: time.Hour, Status: 503})
+	short, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	req, _ := http.NewRequestWithContext(short, "GET", s.URL()+"/api/v2/users", nil)
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("held request answered")
 	}
 }
 

@@ -31,7 +31,10 @@ type token struct {
 // valid reports whether the token may be used at now; call with Server.mu held.
 func (t *token) valid(now time.Time) bool { return !t.revoked && now.Before(t.expires) }
 
-// tokenHash is the short, non-reversible name of a token used in records and logs.
+// TokenHash is the short, non-reversible name of an access token used in Record.Token,
+// ChannelInfo.OwnerTokenHash and logs; tests compare it with their own token's.
+func TokenHash(token string) string { return tokenHash(token) }
+
 func tokenHash(v string) string {
 	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:4])
