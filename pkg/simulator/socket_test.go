@@ -273,3 +273,19 @@ func TestControlFrames(t *testing.T) {
 		t.Errorf("client close: %v, want the 1000 echo", err)
 	}
 }
+
+// TestLargeMessageAfterIdle sends a message bigger than the writer's buffer after the write
+// deadline of the previous burst has long passed (real time is not faked here, so the idle
+// gap is simulated by a deadline already in the past).
+func TestLargeMessageAfterIdle(t *testing.T) {
+	s, _ := newSim(t, Config{})
+	_, c, ws := connected(t, s, "v2.users.u1.presence")
+	s.Publish("v2.users.u1.presence", map[string]any{"n": 1})
+	readMsg(t, ws)
+	_ = s.socketOf(c.ID).conn.NetConn().SetWriteDeadline(time.Now().Add(-time.Second))
+	big := strings.Repeat("x", 3*maxBatch)
+	s.Publish("v2.users.u1.presence", map[string]any{"big": big})
+	if m := readMsg(t, ws); len(m["eventBody"].(map[string]any)["big"].(string)) != len(big) {
+		t.Fatal("large message truncated")
+	}
+}

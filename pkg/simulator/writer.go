@@ -70,10 +70,9 @@ func writeFrame(w *bufio.Writer, op byte, payload []byte) error {
 func (sk *socket) writeLoop() {
 	nc := sk.conn.NetConn()
 	w := bufio.NewWriterSize(nc, maxBatch)
-	flush := func() bool {
-		_ = nc.SetWriteDeadline(time.Now().Add(writeTimeout))
-		return w.Flush() == nil
-	}
+	// The deadline is set before each burst: bufio may write through while it fills.
+	arm := func() { _ = nc.SetWriteDeadline(time.Now().Add(writeTimeout)) }
+	flush := func() bool { return w.Flush() == nil }
 	// put writes one data message; it reports false when the socket must end.
 	put := func(msg []byte) bool {
 		if writeFrame(w, opText, msg) != nil {
@@ -100,11 +99,13 @@ func (sk *socket) writeLoop() {
 		case <-sk.done:
 			return
 		case f := <-sk.ctrl:
+			arm()
 			if writeFrame(w, f.op, f.data) != nil || !flush() || f.op == opClose {
 				sk.abort()
 				return
 			}
 		case msg := <-sk.out:
+			arm()
 			ok := put(msg)
 			for ok && w.Buffered() < maxBatch && sk.stallChan() == nil {
 				select {
