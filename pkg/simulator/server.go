@@ -118,7 +118,8 @@ type Server struct {
 	dropUpgrades      atomic.Int64
 	ticks             atomic.Int64
 	genSteps          atomic.Int64
-	timers            []clockwork.Timer // pending socket_closing closes, stopped by Close
+	timers            map[int]clockwork.Timer // pending socket_closing closes, stopped by Close
+	timerSeq          int
 
 	upgrader  websocket.Upgrader
 	handler   http.Handler
@@ -135,7 +136,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		cfg: cfg, clock: cfg.Clock, log: cfg.Logger,
 		clientID: cfg.ClientID, secret: cfg.ClientSecret,
-		tokens: map[string]*token{}, channels: map[string]*channel{},
+		tokens: map[string]*token{}, channels: map[string]*channel{}, timers: map[int]clockwork.Timer{},
 		closed: make(chan struct{}),
 	}
 	s.rec.max = cfg.MaxRecords

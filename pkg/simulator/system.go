@@ -30,10 +30,20 @@ func (s *Server) SendSocketClosing(channelID string) {
 	default:
 	}
 	sk.ch.closing = true
-	s.timers = append(s.timers, s.clock.AfterFunc(s.cfg.SocketClosingGrace, func() {
+	s.timerSeq++
+	id := s.timerSeq
+	s.timers[id] = s.clock.AfterFunc(s.cfg.SocketClosingGrace, func() {
+		s.mu.Lock()
+		delete(s.timers, id)
+		s.mu.Unlock()
+		select {
+		case <-s.closed:
+			return
+		default:
+		}
 		s.record(Record{Kind: "socket_closing_closed", Channel: channelID, Token: sk.token})
 		sk.abort()
-	}))
+	})
 }
 
 // NoLongerSubscribed sends v2.system.no_longer_subscribed.<channelId> and drops the
