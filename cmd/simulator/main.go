@@ -84,6 +84,7 @@ func run(args []string, logOut io.Writer) error {
 	fs.Var(forbid(cfg.Forbidden), "forbid", "topic-pattern=permission[,permission]: topics the client may not subscribe (repeatable)")
 	fs.BoolVar(&cfg.DropStaleUpgrades, "drop-stale-upgrades", false, "accept then drop (1006) upgrades of channels whose token expired, instead of 401")
 	fs.BoolVar(&cfg.ShareChannels, "share-channels", false, "let any token of the client use any of its channels over REST")
+	fs.IntVar(&cfg.RateLimitPerMinute, "rate-limit", 0, "/api/v2 requests per token per minute before 429 (Genesys: about 300; 0 = off)")
 	fs.IntVar(&cfg.Queues, "queues", 5, "simulated queues")
 	fs.IntVar(&cfg.Agents, "agents", 20, "simulated agents")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed of the population and the traffic")

@@ -3,6 +3,7 @@ package simulator
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -104,6 +105,32 @@ func TestHTTPDelay(t *testing.T) {
 	req, _ := http.NewRequestWithContext(short, "GET", s.URL()+"/api/v2/users", nil)
 	if _, err := http.DefaultClient.Do(req); err == nil {
 		t.Fatal("held request answered")
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	s, fc := newSim(t, Config{RateLimitPerMinute: 3})
+	tok, other := getToken(t, s), getToken(t, s)
+	for i := 1; i <= 3; i++ {
+		r := call(t, s, "GET", "/api/v2/users", tok, "")
+		if r.status != 200 || r.header.Get("inin-ratelimit-count") != strconv.Itoa(i) || r.header.Get("inin-ratelimit-allowed") != "3" {
+			t.Fatalf("call %d: %d %v", i, r.status, r.header)
+		}
+	}
+	fc.Advance(20 * time.Second)
+	r := call(t, s, "GET", "/api/v2/users", tok, "")
+	if r.status != 429 || r.header.Get("Retry-After") != "40" {
+		t.Fatalf("over budget: %d Retry-After %q", r.status, r.header.Get("Retry-After"))
+	}
+	if r := call(t, s, "GET", "/api/v2/users", other, ""); r.status != 200 {
+		t.Fatalf("another token shares the budget: %d", r.status)
+	}
+	fc.Advance(40 * time.Second)
+	if r := call(t, s, "GET", "/api/v2/users", tok, ""); r.status != 200 {
+		t.Fatalf("next window: %d", r.status)
+	}
+	if s.Count("rate_limited") != 1 {
+		t.Errorf("rate_limited records %d", s.Count("rate_limited"))
 	}
 }
 

@@ -21,5 +21,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, 404, "", "No resource for "+r.Method+" "+r.URL.Path)
 	})
-	return s.withFaults(mux)
+	return s.withFaults(s.withRateLimit(mux))
 }

@@ -35,11 +35,12 @@ type Config struct {
 	MaxMessageBytes        int             // informational: the service's frame limit, default 64 KiB
 
 	// Additions beyond the contract.
-	SocketQueue       int          // per-socket write queue bound, default 4096 messages
-	DropStaleUpgrades bool         // stale-token upgrades: accept then 1006 (the seed's symptom) instead of 401
-	ShareChannels     bool         // any valid token of the owning client may use a channel's REST endpoints
-	Logger            *slog.Logger // one line per client action, never secrets; nil = silent
-	MaxRecords        int          // records kept (oldest dropped), default 100000
+	SocketQueue        int          // per-socket write queue bound, default 4096 messages
+	DropStaleUpgrades  bool         // stale-token upgrades: accept then 1006 (the seed's symptom) instead of 401
+	ShareChannels      bool         // any valid token of the owning client may use a channel's REST endpoints
+	Logger             *slog.Logger // one line per client action, never secrets; nil = silent
+	MaxRecords         int          // records kept (oldest dropped), default 100000
+	RateLimitPerMinute int          // /api/v2 requests per token per minute before 429 (Genesys: about 300); 0 = off
 }
 
 func (c *Config) fill() {
@@ -94,7 +95,8 @@ func (c *Config) fill() {
 //
 // Clock waiters (for clockwork.FakeClock.BlockUntil): while open the Server holds exactly
 // one ticker on Clock (heartbeats + channel expiry sweep); each pending SendSocketClosing
-// adds one timer until it fires; a running generator adds one ticker.
+// and each request held by an HTTPFault.Delay adds one timer until it fires; a running
+// generator adds one ticker.
 type Server struct {
 	cfg   Config
 	clock clockwork.Clock
@@ -107,6 +109,7 @@ type Server struct {
 	channels map[string]*channel
 
 	faults  faultState
+	rate    rateLimiter
 	rec     recorder
 	pop     generator.Population
 	model   *generator.Model
