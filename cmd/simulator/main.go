@@ -25,7 +25,9 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "simulator:", err)
 		os.Exit(2)
 	}
@@ -68,7 +70,8 @@ func (f forbid) Set(v string) error {
 	return nil
 }
 
-func run(args []string, logOut io.Writer) error {
+// run serves until ctx ends; ready, when set, gets the listening address.
+func run(ctx context.Context, args []string, logOut io.Writer, ready func(addr string)) error {
 	fs := flag.NewFlagSet("simulator", flag.ContinueOnError)
 	cfg := simulator.Config{Forbidden: forbid{}}
 	gen := simulator.GeneratorConfig{}
@@ -109,8 +112,6 @@ func run(args []string, logOut io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if gen.Rate > 0 {
 		sim.StartGenerator(ctx, gen)
 	}
@@ -119,6 +120,9 @@ func run(args []string, logOut io.Writer) error {
 		"queues", cfg.Queues, "agents", cfg.Agents, "seed", cfg.Seed, "rate", gen.Rate)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {

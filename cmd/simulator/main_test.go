@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
 	"io"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -37,10 +41,57 @@ func TestForbidFlag(t *testing.T) {
 }
 
 func TestBadFlagsFail(t *testing.T) {
-	if err := run([]string{"-token-lifetime", "soon"}, io.Discard); err == nil {
+	ctx := context.Background()
+	if err := run(ctx, []string{"-token-lifetime", "soon"}, io.Discard, nil); err == nil {
 		t.Fatal("bad duration accepted")
 	}
-	if err := run([]string{"-addr", "256.0.0.1:0", "-quiet"}, io.Discard); err == nil {
+	if err := run(ctx, []string{"-addr", "256.0.0.1:0", "-quiet"}, io.Discard, nil); err == nil {
 		t.Fatal("bad address accepted")
 	}
+}
+
+func TestServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	var logs strings.Builder
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-client-secret", "top-secret", "-token-lifetime", "300"},
+			&syncWriter{w: &logs}, func(a string) { addrc <- a })
+	}()
+	addr := <-addrc
+	req, _ := http.NewRequest("POST", "http://"+addr+"/oauth/token", strings.NewReader("grant_type=client_credentials"))
+	req.SetBasicAuth("sim-client", "top-secret")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"expires_in":300`) {
+		t.Fatalf("token: %d %s", res.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "simulator listening") || !strings.Contains(out, "sim token") {
+		t.Errorf("log:\n%s", out)
+	}
+	if strings.Contains(out, "top-secret") {
+		t.Error("the log shows the client secret")
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
