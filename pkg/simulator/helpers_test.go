@@ -23,11 +23,11 @@ func newSim(t *testing.T, cfg Config) (*Server, *clockwork.FakeClock) {
 		cfg.Clock = fc
 	}
 	s := NewTestServer(t, cfg)
-	// wait for the heartbeat ticker so that Advance drives it deterministically
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// New returns with its heartbeat ticker in place: exactly one waiter on the clock
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
 	defer cancel()
 	if err := fc.BlockUntilContext(ctx, 1); err != nil {
-		t.Fatalf("heartbeat ticker not started: %v", err)
+		t.Fatalf("heartbeat ticker not in place when New returned: %v", err)
 	}
 	return s, fc
 }

@@ -152,8 +152,9 @@ func New(cfg Config) *Server {
 		CheckOrigin:      func(*http.Request) bool { return true },
 	}
 	s.handler = s.routes()
+	ticker := s.clock.NewTicker(s.cfg.HeartbeatInterval) // created here so New returns with it in place
 	s.wg.Add(1)
-	go s.tickLoop()
+	go s.tickLoop(ticker)
 	return s
 }
 
@@ -202,9 +203,8 @@ func (s *Server) Close() {
 }
 
 // tickLoop sends heartbeats and sweeps expired channels every HeartbeatInterval of Clock.
-func (s *Server) tickLoop() {
+func (s *Server) tickLoop(t clockwork.Ticker) {
 	defer s.wg.Done()
-	t := s.clock.NewTicker(s.cfg.HeartbeatInterval)
 	defer t.Stop()
 	hb := []byte(`{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}`)
 	for {
