@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -55,8 +56,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	wantID, wantSecret := s.clientID, s.secret
 	s.mu.Unlock()
-	if !ok || subtle.ConstantTimeCompare([]byte(id), []byte(wantID)) != 1 ||
-		subtle.ConstantTimeCompare([]byte(secret), []byte(wantSecret)) != 1 {
+	if !ok || !credentialMatches(id, wantID) || !credentialMatches(secret, wantSecret) {
 		s.record(Record{Kind: "token_denied", Status: 401, Detail: "bad client credentials"})
 		writeOAuthError(w, 401, "unauthorized_client", "client authentication failed")
 		return
@@ -68,6 +68,16 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		"token_type":   "bearer",
 		"expires_in":   int64(s.cfg.TokenLifetime / time.Second),
 	})
+}
+
+// credentialMatches compares a Basic-auth credential as sent or URL-decoded (RFC 6749 §2.3.1
+// has clients form-encode them; golang.org/x/oauth2 does).
+func credentialMatches(got, want string) bool {
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1 {
+		return true
+	}
+	dec, err := url.QueryUnescape(got)
+	return err == nil && subtle.ConstantTimeCompare([]byte(dec), []byte(want)) == 1
 }
 
 func (s *Server) issueToken(clientID string) *token {

@@ -3,6 +3,7 @@ package simulator
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,15 @@ func TestTokenExpiresOnClockAndOnDemand(t *testing.T) {
 	for _, rec := range s.Records() {
 		if strings.Contains(rec.Token+rec.Detail, tok) || strings.Contains(rec.Token+rec.Detail, tok2) {
 			t.Fatalf("record leaks a token: %+v", rec)
+		}
+	}
+}
+
+func TestFormEncodedBasicCredentials(t *testing.T) {
+	s, _ := newSim(t, Config{ClientSecret: "a+b/c=d e"})
+	for _, sent := range []string{"a+b/c=d e", url.QueryEscape("a+b/c=d e")} {
+		if r := tokenReq(t, s, "sim-client", sent, "grant_type=client_credentials"); r.status != 200 {
+			t.Errorf("secret sent as %q: %d", sent, r.status)
 		}
 	}
 }
