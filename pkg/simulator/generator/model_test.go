@@ -164,3 +164,11 @@ func TestLongClockJumpIsBounded(t *testing.T) {
 		t.Errorf("a 72 h jump took %v", time.Since(began))
 	}
 }
+
+func TestWaitingIsBounded(t *testing.T) {
+	m := NewModel(NewPopulation(1, 1, 1), 1, Config{Rate: 5000, MeanPatience: time.Hour}, start)
+	m.Step(start.Add(5 * time.Second))
+	if n := len(m.queues[0].waiting); n > maxWaiting {
+		t.Fatalf("%d waiting, bound %d", n, maxWaiting)
+	}
+}

@@ -64,7 +64,14 @@ type conv struct {
 	outcome                           string // "", ANSWERED, ABANDON
 }
 
+// maxWaiting bounds each queue's waiting list (benchmark rates with few agents would
+// otherwise grow it without limit); callers beyond it get a busy signal and never arrive.
+const maxWaiting = 10000
+
 func (m *Model) arrive(q *queueState, t time.Time) {
+	if len(q.waiting) >= maxWaiting {
+		return
+	}
 	c := &conv{id: uuid(m.rng), customerPID: uuid(m.rng), acdPID: uuid(m.rng), q: q, arrived: t, state: "waiting",
 		ani:  fmt.Sprintf("tel:+1%03d555%04d", 200+m.rng.IntN(700), m.rng.IntN(10000)),
 		dnis: fmt.Sprintf("tel:+1800555%04d", 1000+m.rng.IntN(9000))}
