@@ -27,6 +27,7 @@ type ChannelInfo struct {
 	Expires        time.Time `json:"expires"`
 	Topics         []string  `json:"topics"`
 	Connected      bool      `json:"connected"`
+	Closing        bool      `json:"closing"` // socket_closing sent, close pending
 	OwnerTokenHash string    `json:"ownerTokenHash"`
 	Queued         int64     `json:"queued"`  // messages queued for the current socket
 	Sent           int64     `json:"sent"`    // messages written to the current socket
@@ -173,7 +174,7 @@ func (s *Server) Channels() []ChannelInfo {
 			continue
 		}
 		ci := ChannelInfo{ID: ch.id, Created: ch.created, Expires: ch.expires, Topics: ch.topicList(),
-			Connected: ch.sock != nil, OwnerTokenHash: ch.owner.hash}
+			Connected: ch.sock != nil, Closing: ch.closing, OwnerTokenHash: ch.owner.hash}
 		if ch.sock != nil {
 			ci.Queued, ci.Sent, ci.Dropped = ch.sock.queued.Load(), ch.sock.sent.Load(), ch.sock.dropped.Load()
 		}

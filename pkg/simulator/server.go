@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -102,11 +103,12 @@ type Server struct {
 	clock clockwork.Clock
 	log   *slog.Logger
 
-	mu       sync.Mutex
-	clientID string
-	secret   string
-	tokens   map[string]*token // by token value
-	channels map[string]*channel
+	mu             sync.Mutex
+	clientID       string
+	secret         string
+	tokens         map[string]*token // by token value
+	forbiddenOrder []string          // Config.Forbidden's patterns, sorted
+	channels       map[string]*channel
 
 	faults  faultState
 	rate    rateLimiter
@@ -143,6 +145,10 @@ func New(cfg Config) *Server {
 		closed: make(chan struct{}),
 	}
 	s.rec.max = cfg.MaxRecords
+	for p := range cfg.Forbidden {
+		s.forbiddenOrder = append(s.forbiddenOrder, p)
+	}
+	sort.Strings(s.forbiddenOrder) // the first matching pattern answers, the same every run
 	s.heartbeats.Store(true)
 	s.pongs.Store(true)
 	s.pop = generator.NewPopulation(cfg.Seed, cfg.Queues, cfg.Agents)

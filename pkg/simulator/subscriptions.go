@@ -175,7 +175,8 @@ func (s *Server) changeSubscriptions(ch *channel, r *http.Request) ([]subscripti
 // judgeTopic says whether topic may be subscribed over the socket.
 func (s *Server) judgeTopic(topic string) subscriptionEntity {
 	lower := strings.ToLower(topic)
-	for pattern, perms := range s.cfg.Forbidden {
+	for _, pattern := range s.forbiddenOrder {
+		perms := s.cfg.Forbidden[pattern]
 		if topicMatches(strings.ToLower(pattern), lower) {
 			return subscriptionEntity{ID: topic, State: "Rejected", RejectionReason: "Missing permissions",
 				MissingPermissions: append([]string{}, perms...)}

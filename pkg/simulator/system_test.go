@@ -15,6 +15,9 @@ func TestSocketClosingThenCloseAfterGrace(t *testing.T) {
 		t.Fatalf("got %v", m)
 	}
 	sameKeys(t, "system body", m["eventBody"].(map[string]any), "channelId", "systemTopicType", "reason", "message")
+	if !s.Channels()[0].Closing {
+		t.Error("ChannelInfo.Closing not set")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := fc.BlockUntilContext(ctx, 2); err != nil { // heartbeat ticker + grace timer
