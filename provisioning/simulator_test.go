@@ -1,0 +1,167 @@
+package provisioning
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
+)
+
+// topicInfo is one entry of the simulator's /api/v2/notifications/availabletopics.
+type topicInfo struct {
+	ID                  string   `json:"id"`
+	Transports          []string `json:"transports"`
+	TopicParameters     []string `json:"topicParameters"`
+	RequiresPermissions []string `json:"requiresPermissions"`
+}
+
+// simulated is the demo's simulator as docker-compose.yaml starts it.
+type simulated struct {
+	pop    generator.Population
+	topics map[string]topicInfo // socket-capable topics by template
+	fields map[string][]string  // by template: field paths its sample events carry
+}
+
+// startSimulator runs the simulator in-process with the organisation flags of the compose
+// file (seed, queues, agents), reads its topic catalogue over HTTP as the plugin does and
+// collects the fields of a sample of its events.
+func startSimulator(t *testing.T, f simFlags) simulated {
+	t.Helper()
+	sim := simulator.NewTestServer(t, simulator.Config{Seed: f.seed, Queues: f.queues, Agents: f.agents,
+		ClientID: f.clientID, ClientSecret: f.clientSecret})
+	client := &http.Client{Timeout: 10 * time.Second}
+
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequest(http.MethodPost, sim.URL()+"/oauth/token", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(f.clientID, f.clientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	getJSON(t, client, req, &tok)
+
+	req, _ = http.NewRequest(http.MethodGet, sim.URL()+
+		"/api/v2/notifications/availabletopics?expand=transports,topicParameters,requiresPermissions", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	var cat struct {
+		Entities []topicInfo `json:"entities"`
+	}
+	getJSON(t, client, req, &cat)
+
+	s := simulated{pop: sim.Population(), topics: map[string]topicInfo{}, fields: map[string][]string{}}
+	for _, e := range cat.Entities {
+		if slices.Contains(e.Transports, "All") || slices.Contains(e.Transports, "Websocket") {
+			s.topics[e.ID] = e
+		}
+	}
+	if len(s.topics) == 0 {
+		t.Fatal("the simulator offers no socket topics")
+	}
+	model := generator.NewModel(s.pop, f.seed, generator.Config{}, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
+	seen := map[string]map[string]bool{}
+	for _, ev := range model.Sample(3000) {
+		tmpl := simulated{topics: s.topics}.templateOf(ev.Topic)
+		if tmpl == "" {
+			continue
+		}
+		if seen[tmpl] == nil {
+			seen[tmpl] = map[string]bool{}
+		}
+		b, err := json.Marshal(ev.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(b, &body); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range fieldPaths(tmpl, body) {
+			seen[tmpl][p] = true
+		}
+	}
+	for tmpl, set := range seen {
+		for p := range set {
+			s.fields[tmpl] = append(s.fields[tmpl], p)
+		}
+		sort.Strings(s.fields[tmpl])
+	}
+	return s
+}
+
+func (s simulated) templateOf(topic string) string {
+	return queryRules{topics: s.topics}.templateOf(topic)
+}
+
+func getJSON(t *testing.T, c *http.Client, req *http.Request, v any) {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s %s: status %d", req.Method, req.URL.Path, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+}
+
+// fieldPaths lists the field names the plugin's frames give an event body: dotted paths of
+// nested objects (arrays stay one field), and for queue observations one field per metric
+// statistic (metric.stat), where a metric's count is also the bare metric name (oWaiting),
+// as docs/architecture.md describes ("oWaiting", "oServiceLevel.ratio", "tAbandon.sum").
+func fieldPaths(template string, body map[string]any) []string {
+	if strings.HasPrefix(template, "v2.analytics.queues.") {
+		var out []string
+		data, _ := body["data"].([]any)
+		for _, d := range data {
+			metrics, _ := d.(map[string]any)["metrics"].([]any)
+			for _, m := range metrics {
+				mm, _ := m.(map[string]any)
+				name, _ := mm["metric"].(string)
+				stats, _ := mm["stats"].(map[string]any)
+				for stat := range stats {
+					out = append(out, name+"."+stat)
+					if stat == "count" {
+						out = append(out, name)
+					}
+				}
+			}
+		}
+		return out
+	}
+	var out []string
+	var walk func(prefix string, v map[string]any)
+	walk = func(prefix string, v map[string]any) {
+		for k, x := range v {
+			if child, ok := x.(map[string]any); ok {
+				walk(prefix+k+".", child)
+				continue
+			}
+			out = append(out, prefix+k)
+		}
+	}
+	walk("", body)
+	return out
+}
+
+// simFlags are the simulator settings the demo depends on, read from docker-compose.yaml.
+type simFlags struct {
+	addr                   string
+	clientID, clientSecret string
+	seed                   int64
+	queues, agents         int
+}
+
+func (f simFlags) String() string {
+	return fmt.Sprintf("seed %d, %d queues, %d agents", f.seed, f.queues, f.agents)
+}
