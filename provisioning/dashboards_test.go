@@ -139,6 +139,21 @@ func checkPanels(t *testing.T, d dashboard, id string, rules queryRules) {
 	if queries == 0 {
 		t.Error("the dashboard has no queries")
 	}
+	checkOverlaps(t, d.Panels)
+}
+
+// checkOverlaps: Grafana moves overlapping panels about, so a layout that overlaps is not
+// the layout that was designed.
+func checkOverlaps(t *testing.T, ps []panel) {
+	t.Helper()
+	for i, a := range ps {
+		for _, b := range ps[i+1:] {
+			ga, gb := a.GridPos, b.GridPos
+			if ga.X < gb.X+gb.W && gb.X < ga.X+ga.W && ga.Y < gb.Y+gb.H && gb.Y < ga.Y+ga.H {
+				t.Errorf("panels %q and %q overlap", a.Title, b.Title)
+			}
+		}
+	}
 }
 
 // TestLiveDashboardCoversTheWallboard keeps the panels the demo promises: queue
