@@ -1,0 +1,50 @@
+// Package event holds what flows from the connection manager (pkg/session) to the
+// topic hub (pkg/hub): events as the service sent them, gaps where the plugin could
+// not see events, and the per-topic subscription state. It has no behaviour beyond
+// naming, so every other package can depend on it without depending on each other.
+package event
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Event is one notification as received on the socket.
+type Event struct {
+	Topic         string          // topicName exactly as the service sent it
+	Body          json.RawMessage // eventBody, untouched
+	CorrelationID string          // metadata.CorrelationId, "" if absent
+	Received      time.Time       // arrival time on the session's clock
+}
+
+// Gap is a period in which events of Topic may have been missed. The Notification
+// API never replays, so the plugin must say where it was blind.
+type Gap struct {
+	Topic  string
+	Start  time.Time // socket or subscription lost
+	End    time.Time // zero while the gap is still open
+	Reason string    // human words: "socket closed (1006)", "channel expired", ...
+}
+
+// Open reports whether the gap has not ended yet.
+func (g Gap) Open() bool { return g.End.IsZero() }
+
+// Subscription states of a topic.
+const (
+	StatePending   = "pending"
+	StatePermitted = "permitted"
+	StateRejected  = "rejected"
+)
+
+// TopicStatus is the service's (or the plugin's own) verdict on one subscription.
+type TopicStatus struct {
+	Topic              string
+	State              string   // StatePending, StatePermitted or StateRejected
+	Reason             string   // rejectionReason from the service, or the plugin's own reason
+	MissingPermissions []string `json:",omitempty"`
+}
+
+// Key is the routing key of a topic: some clients lower-case topic names, so the
+// service's names are matched case-insensitively.
+func Key(topic string) string { return strings.ToLower(topic) }
