@@ -5,6 +5,11 @@ go 1.26.8
 require github.com/grafana/grafana-plugin-sdk-go v0.299.0
 
 require (
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	golang.org/x/oauth2 v0.38.0 // indirect
+)
+
+require (
 	github.com/apache/arrow-go/v18 v18.8.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
