@@ -1,0 +1,62 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+)
+
+// healthTimeout bounds one health check (token + channel + socket ping).
+const healthTimeout = 20 * time.Second
+
+// CheckHealth probes the whole path: token, channel, socket. The message says which
+// step failed and what to change; it never contains a token or the secret.
+func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	if err := d.ready(); err != nil {
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.scrub(err.Error())}, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	defer cancel()
+	if err := d.up.Check(ctx); err != nil {
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.scrub(explainHealth(err, d.settings))}, nil
+	}
+	st := d.up.Status()
+	msg := fmt.Sprintf("Connected to Genesys Cloud (%s): token, notification channel and socket OK; %d channel(s) and %d topic(s) in use (state %s)",
+		d.settings.Where(), len(st.Channels), len(st.Topics), st.State)
+	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: msg}, nil
+}
+
+// explainHealth turns a probe error into advice.
+func explainHealth(err error, s Settings) string {
+	switch {
+	case errors.Is(err, auth.ErrAuth):
+		if s.AuthType == string(auth.ModeStaticToken) {
+			return "Authentication failed: " + err.Error()
+		}
+		return "Authentication failed (check clientId and clientSecret, and that the OAuth client uses the client credentials grant): " + err.Error()
+	case errors.Is(err, genesys.ErrUnauthorized):
+		return "The token was refused by the API at " + s.APIURL() + " (does the OAuth client belong to this region?): " + err.Error()
+	case errors.Is(err, genesys.ErrForbidden):
+		return "Missing permission: the OAuth client's role needs the notifications permissions (notification:channel:*) : " + err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("Timed out after %s reaching Genesys Cloud (%s): %s", healthTimeout, s.Where(), err)
+	}
+	return fmt.Sprintf("Cannot reach Genesys Cloud (%s): %s", s.Where(), err)
+}
+
+// scrub removes any secret the instance knows from a message, as a last line of defence.
+func (d *Datasource) scrub(msg string) string {
+	for _, secret := range []string{d.settings.ClientSecret, d.settings.StaticToken} {
+		if len(secret) >= 4 {
+			msg = strings.ReplaceAll(msg, secret, "[redacted]")
+		}
+	}
+	return msg
+}

@@ -1,0 +1,115 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/live"
+)
+
+// dashboardLease keeps a dashboard query's topics subscribed between its QueryData and
+// the RunStream that follows (and a little after), so history starts filling at once.
+const dashboardLease = 2 * time.Minute
+
+// QueryData answers each query from the hub's history for its time range.
+func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
+	fromAlert := req.GetHTTPHeader(backend.FromAlertHeaderName) == "true" || req.Headers[backend.FromAlertHeaderName] == "true"
+	var orgID int64
+	if req.PluginContext.OrgID != 0 {
+		orgID = req.PluginContext.OrgID
+	}
+	for _, dq := range req.Queries {
+		resp.Responses[dq.RefID] = d.query(ctx, dq, orgID, fromAlert)
+	}
+	return resp, nil
+}
+
+func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64, fromAlert bool) backend.DataResponse {
+	if err := d.ready(); err != nil {
+		return backend.ErrDataResponse(backend.StatusBadRequest, d.scrub(err.Error()))
+	}
+	q, err := ParseQuery(dq.JSON)
+	if err != nil {
+		return backend.ErrDataResponse(backend.StatusBadRequest, err.Error())
+	}
+	if dq.QueryType != "" && q.QueryType == typeEvents && dq.QueryType != typeEvents {
+		q.QueryType = dq.QueryType
+		if err := q.normalise(); err != nil {
+			return backend.ErrDataResponse(backend.StatusBadRequest, err.Error())
+		}
+	}
+	q.RefID = dq.RefID
+	if q.QueryType == typeStatus {
+		return backend.DataResponse{Frames: data.Frames{statusFrame(d.up.Status(), d.clock.Now())}}
+	}
+	topics := q.Topics()
+	hold := dashboardLease
+	if fromAlert {
+		hold = d.settings.KeepAlive()
+	}
+	if !d.leases.Renew(q.Key(), topics, hold) {
+		return backend.ErrDataResponse(backend.StatusTooManyRequests, "too many distinct queries are being kept subscribed; reduce the number of alert rules or topics")
+	}
+	d.queries.put(q, orgID)
+
+	from, to := dq.TimeRange.From, dq.TimeRange.To
+	var frames data.Frames
+	for _, topic := range topics {
+		f, err := d.topicFrame(q, topic, from, to)
+		if err != nil {
+			return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("building the frame for %s: %s", topic, err))
+		}
+		f.RefID = dq.RefID
+		if f.Meta == nil {
+			f.Meta = &data.FrameMeta{}
+		}
+		f.Meta.Notices = append(f.Meta.Notices, d.notices(topic, from, to)...)
+		frames = append(frames, f)
+	}
+	if len(frames) > 0 && !fromAlert {
+		ch := live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: q.Path()}
+		frames[0].Meta.Channel = ch.String()
+	}
+	return backend.DataResponse{Frames: frames}
+}
+
+// topicFrame builds one topic's frame: its events in range, or its latest value.
+func (d *Datasource) topicFrame(q Query, topic string, from, to time.Time) (*data.Frame, error) {
+	if q.Format == formatLatest {
+		e, ok := d.hub.LastBefore(topic, to)
+		if !ok {
+			return d.frames.Latest(topic, nil, q.Fields)
+		}
+		return d.frames.Latest(topic, &e, q.Fields)
+	}
+	return d.frames.Build(topic, d.hub.History(topic, from, to), q.Fields)
+}
+
+// notices tell the user about gaps in the range and topics the service rejected.
+func (d *Datasource) notices(topic string, from, to time.Time) []data.Notice {
+	var out []data.Notice
+	for _, g := range d.hub.Gaps(topic, from, to) {
+		end := "now"
+		if !g.End.IsZero() {
+			end = g.End.UTC().Format(time.RFC3339)
+		}
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: fmt.Sprintf("events may be missing between %s and %s: %s", g.Start.UTC().Format(time.RFC3339), end, g.Reason)})
+	}
+	if st, ok := d.hub.TopicStatus(topic); ok && strings.EqualFold(st.State, "rejected") {
+		text := fmt.Sprintf("topic %s was rejected by Genesys Cloud", topic)
+		if st.Reason != "" {
+			text += ": " + st.Reason
+		}
+		if len(st.MissingPermissions) > 0 {
+			text += " (missing permissions: " + strings.Join(st.MissingPermissions, ", ") + ")"
+		}
+		out = append(out, data.Notice{Severity: data.NoticeSeverityError, Text: text})
+	}
+	return out
+}
