@@ -53,7 +53,13 @@ func (q *Query) normalise() error {
 	}
 	switch q.QueryType {
 	case typeStatus:
-		q.Topic, q.IDs, q.Fields, q.Format = "", nil, nil, formatLatest
+		q.Topic, q.IDs, q.Format = "", nil, formatLatest
+		q.Fields = uniqueSorted(q.Fields)
+		for _, f := range q.Fields {
+			if !statusFieldNames[f] {
+				return fmt.Errorf("field %q is not a status field: use connected, state, reconnects, openGaps, rejectedTopics or eventsReceived", f)
+			}
+		}
 		return nil
 	case typeEvents:
 	default:

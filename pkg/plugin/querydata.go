@@ -45,7 +45,7 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 	}
 	q.RefID = dq.RefID
 	if q.QueryType == typeStatus {
-		return backend.DataResponse{Frames: data.Frames{statusFrame(d.up.Status(), d.clock.Now())}}
+		return backend.DataResponse{Frames: data.Frames{statusFrame(d.up.Status(), d.clock.Now(), q.Fields)}}
 	}
 	topics := q.Topics()
 	hold := dashboardLease

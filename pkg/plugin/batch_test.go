@@ -1,0 +1,125 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+)
+
+type recordSender struct {
+	mu      sync.Mutex
+	packets []string
+	got     chan struct{}
+}
+
+func newRecordSender() *recordSender { return &recordSender{got: make(chan struct{}, 1000)} }
+
+func (r *recordSender) SendFrame(f *data.Frame, inc data.FrameInclude) error {
+	b, err := data.FrameToJSON(f, inc)
+	if err != nil {
+		return err
+	}
+	return r.SendBytes(b)
+}
+
+func (r *recordSender) SendBytes(b []byte) error {
+	r.mu.Lock()
+	r.packets = append(r.packets, string(b))
+	r.mu.Unlock()
+	r.got <- struct{}{}
+	return nil
+}
+
+func (r *recordSender) wait(t *testing.T, n int) []string {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		select {
+		case <-r.got:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("only %d of %d packets arrived", i, n)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.packets...)
+}
+
+func hasSchema(p string) bool { return strings.Contains(p, `"schema"`) }
+
+func TestRunStreamBatchesAndSendsSchemaOnce(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	d, up, hub := testDS(clock)
+	defer d.Dispose()
+	q, _ := ParseQuery([]byte(`{"topic":"v2.users.u1.presence"}`))
+	out := newRecordSender()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.runStream(ctx, q, out) }()
+
+	bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer bcancel()
+	if err := clock.BlockUntilContext(bctx, 1); err != nil { // the flush ticker
+		t.Fatal(err)
+	}
+	waitHeld(t, up, "v2.users.u1.presence")
+	hub.mu.Lock()
+	feed := hub.feeds[0]
+	hub.mu.Unlock()
+	push := func(v float64, extra bool) {
+		m := map[string]float64{"v": v}
+		if extra {
+			m["w"] = 1
+		}
+		b, _ := json.Marshal(m)
+		feed.c <- event.Event{Topic: "v2.users.u1.presence", Body: b, Received: clock.Now()}
+	}
+	// A burst of three events becomes one packet with the schema.
+	push(1, false)
+	push(2, false)
+	push(3, false)
+	time.Sleep(5 * time.Millisecond) // let the loop take the events
+	clock.Advance(flushEvery)
+	p := out.wait(t, 1)
+	if !hasSchema(p[0]) || !strings.Contains(p[0], "[1,2,3]") {
+		t.Fatalf("first packet %s, want schema and values 1,2,3", p[0])
+	}
+	// Same schema: data only.
+	push(4, false)
+	time.Sleep(5 * time.Millisecond)
+	clock.Advance(flushEvery)
+	p = out.wait(t, 1)
+	if hasSchema(p[1]) || !strings.Contains(p[1], "[4]") {
+		t.Fatalf("second packet %s, want data only", p[1])
+	}
+	// Schema change: full frame again.
+	push(5, true)
+	time.Sleep(5 * time.Millisecond)
+	clock.Advance(flushEvery)
+	p = out.wait(t, 1)
+	if !hasSchema(p[2]) {
+		t.Fatalf("packet after a schema change has no schema: %s", p[2])
+	}
+	// A burst beyond flushEvents flushes without waiting for the ticker.
+	go func() {
+		for i := 0; i < flushEvents; i++ {
+			push(float64(i), true)
+		}
+	}()
+	p = out.wait(t, 1)
+	if hasSchema(p[3]) {
+		t.Errorf("full batch resent the schema")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("runStream returned %v on ctx done, want nil", err)
+	}
+	waitHeld(t, up, "") // topics released when the stream ends
+}

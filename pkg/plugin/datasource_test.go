@@ -1,0 +1,218 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+)
+
+func runQuery(t *testing.T, d *Datasource, js string, from, to time.Time, alert bool) backend.DataResponse {
+	t.Helper()
+	req := &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: 1},
+		Queries: []backend.DataQuery{{RefID: "A", JSON: json.RawMessage(js), TimeRange: backend.TimeRange{From: from, To: to}}}}
+	if alert {
+		req.Headers = map[string]string{backend.FromAlertHeaderName: "true"}
+	}
+	resp, err := d.QueryData(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Responses["A"]
+}
+
+func TestQueryDataHistoryNoticesAndChannel(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
+	d, up, hub := testDS(clock)
+	defer d.Dispose()
+	now := clock.Now()
+	topic := "v2.analytics.queues.q1.observations"
+	hub.add(topic, now.Add(-2*time.Hour), 9) // outside the range
+	hub.add(topic, now.Add(-30*time.Minute), 1)
+	hub.add(topic, now.Add(-10*time.Minute), 2)
+	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: now.Add(-20 * time.Minute), End: now.Add(-19 * time.Minute), Reason: "socket closed (1006)"}}
+	hub.status["v2.analytics.queues.q2.observations"] = event.TopicStatus{State: "rejected", MissingPermissions: []string{"analytics:queueObservation:view"}}
+
+	r := runQuery(t, d, `{"topic":"v2.analytics.queues.{id}.observations","ids":["q1","q2"]}`, now.Add(-time.Hour), now, false)
+	if r.Error != nil {
+		t.Fatal(r.Error)
+	}
+	if len(r.Frames) != 2 || r.Frames[0].Rows() != 2 || r.Frames[1].Rows() != 0 {
+		t.Fatalf("frames %d, rows %d", len(r.Frames), r.Frames[0].Rows())
+	}
+	if v, _ := r.Frames[0].Fields[1].ConcreteAt(1); v != 2.0 {
+		t.Errorf("second value %v, want 2", v)
+	}
+	ch := r.Frames[0].Meta.Channel
+	if !strings.HasPrefix(ch, "ds/ds1/q/") {
+		t.Errorf("channel %q", ch)
+	}
+	notes := fmt.Sprint(r.Frames[0].Meta.Notices, r.Frames[1].Meta.Notices)
+	if !strings.Contains(notes, "events may be missing between 2026-01-01T11:40:00Z and 2026-01-01T11:41:00Z: socket closed (1006)") {
+		t.Errorf("gap notice missing: %s", notes)
+	}
+	if !strings.Contains(notes, "analytics:queueObservation:view") {
+		t.Errorf("rejected-topic notice missing: %s", notes)
+	}
+	if got := strings.Join(up.held(), ","); got != "v2.analytics.queues.q1.observations,v2.analytics.queues.q2.observations" {
+		t.Errorf("query did not keep its topics subscribed: %s", got)
+	}
+	// The stream can now find the query by its path.
+	sub, _ := d.SubscribeStream(context.Background(), &backend.SubscribeStreamRequest{Path: strings.TrimPrefix(ch, "ds/ds1/"),
+		PluginContext: backend.PluginContext{OrgID: 1, DataSourceInstanceSettings: &backend.DataSourceInstanceSettings{UID: "ds1"}}})
+	if sub.Status != backend.SubscribeStreamStatusOK || sub.InitialData == nil || !strings.Contains(string(sub.InitialData.Data()), "[2]") {
+		t.Errorf("subscribe: %+v", sub)
+	}
+}
+
+func TestQueryDataAlertLatestAndNoData(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	d, _, hub := testDS(clock)
+	defer d.Dispose()
+	now := clock.Now()
+	q := `{"topic":"v2.analytics.queues.{id}.observations","ids":["q1"],"format":"latest"}`
+	r := runQuery(t, d, q, now.Add(-5*time.Minute), now, true)
+	if r.Error != nil {
+		t.Fatal(r.Error)
+	}
+	for _, f := range r.Frames {
+		if f.Rows() != 0 {
+			t.Fatalf("no data must mean no values, got %d rows", f.Rows())
+		}
+	}
+	if d.leases.Len() != 1 {
+		t.Errorf("alert query did not take a keep-alive lease")
+	}
+	hub.add("v2.analytics.queues.q1.observations", now.Add(-time.Hour), 7) // before the range: latest still sees it
+	r = runQuery(t, d, q, now.Add(-5*time.Minute), now, true)
+	if r.Frames[0].Rows() != 1 {
+		t.Fatalf("latest rows %d", r.Frames[0].Rows())
+	}
+	if v, _ := r.Frames[0].Fields[1].ConcreteAt(0); v != 7.0 {
+		t.Errorf("latest %v", v)
+	}
+	if r.Frames[0].Meta != nil && r.Frames[0].Meta.Channel != "" {
+		t.Errorf("alert answers need no live channel")
+	}
+}
+
+func TestQueryDataErrorsAndStatus(t *testing.T) {
+	d, _, _ := testDS(clockwork.NewFakeClock())
+	defer d.Dispose()
+	r := runQuery(t, d, `{"topic":"v2.users.{id}.presence"}`, time.Time{}, time.Now(), false)
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "needs at least one id") {
+		t.Errorf("error %v", r.Error)
+	}
+	r = runQuery(t, d, `{"queryType":"status","fields":["connected"]}`, time.Time{}, time.Now(), true)
+	if r.Error != nil || len(r.Frames) != 1 || len(r.Frames[0].Fields) != 2 || r.Frames[0].Fields[1].Name != "connected" {
+		t.Fatalf("status: %v %v", r.Error, r.Frames)
+	}
+	if v, _ := r.Frames[0].Fields[1].ConcreteAt(0); v != 1.0 {
+		t.Errorf("connected %v", v)
+	}
+	bad := newDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "x"}, nil, clockwork.NewFakeClock())
+	r = runQuery(t, bad, `{"topic":"v2.users.u.presence"}`, time.Time{}, time.Now(), false)
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "not configured") {
+		t.Errorf("unconfigured query error %v", r.Error)
+	}
+}
+
+func TestSubscribeStreamAuthorises(t *testing.T) {
+	d, _, _ := testDS(clockwork.NewFakeClock())
+	defer d.Dispose()
+	q, _ := ParseQuery([]byte(`{"topic":"v2.users.u1.presence"}`))
+	raw, _ := json.Marshal(q)
+	ctx := func(uid string, org int64) backend.PluginContext {
+		return backend.PluginContext{OrgID: org, DataSourceInstanceSettings: &backend.DataSourceInstanceSettings{UID: uid}}
+	}
+	cases := []struct {
+		name string
+		req  backend.SubscribeStreamRequest
+		want backend.SubscribeStreamStatus
+	}{
+		{"data carries the query", backend.SubscribeStreamRequest{Path: q.Path(), Data: raw, PluginContext: ctx("ds1", 1)}, backend.SubscribeStreamStatusOK},
+		{"other data source", backend.SubscribeStreamRequest{Path: q.Path(), Data: raw, PluginContext: ctx("other", 1)}, backend.SubscribeStreamStatusPermissionDenied},
+		{"data does not match path", backend.SubscribeStreamRequest{Path: "q/0123456789abcdef0123", Data: raw, PluginContext: ctx("ds1", 1)}, backend.SubscribeStreamStatusPermissionDenied},
+		{"other org (registered by org 1)", backend.SubscribeStreamRequest{Path: q.Path(), PluginContext: ctx("ds1", 2)}, backend.SubscribeStreamStatusPermissionDenied},
+		{"unknown path", backend.SubscribeStreamRequest{Path: "q/0123456789abcdef0123", PluginContext: ctx("ds1", 1)}, backend.SubscribeStreamStatusNotFound},
+		{"bad path", backend.SubscribeStreamRequest{Path: "../x", PluginContext: ctx("ds1", 1)}, backend.SubscribeStreamStatusNotFound},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := d.SubscribeStream(context.Background(), &tc.req)
+			if err != nil || resp.Status != tc.want {
+				t.Errorf("status %v err %v, want %v", resp.Status, err, tc.want)
+			}
+		})
+	}
+	pub, _ := d.PublishStream(context.Background(), &backend.PublishStreamRequest{Path: q.Path()})
+	if pub.Status != backend.PublishStreamStatusPermissionDenied {
+		t.Errorf("publish allowed")
+	}
+}
+
+func TestCheckHealthMessages(t *testing.T) {
+	d, up, _ := testDS(clockwork.NewFakeClock())
+	defer d.Dispose()
+	res, _ := d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if res.Status != backend.HealthStatusOk || !strings.Contains(res.Message, "region mypurecloud.com") {
+		t.Errorf("ok: %v %q", res.Status, res.Message)
+	}
+	up.checkErr = fmt.Errorf("token: %w", &auth.AuthError{Status: 401, Code: "invalid_client", Description: "client top-secret-value rejected"})
+	res, _ = d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if res.Status != backend.HealthStatusError || !strings.Contains(res.Message, "Authentication failed") {
+		t.Errorf("auth: %q", res.Message)
+	}
+	if strings.Contains(res.Message, "top-secret-value") {
+		t.Errorf("health message leaks the secret: %q", res.Message)
+	}
+}
+
+func TestResources(t *testing.T) {
+	d, _, _ := testDS(clockwork.NewFakeClock())
+	defer d.Dispose()
+	call := func(path string) (int, map[string]any) {
+		var got backend.CallResourceResponse
+		route, _, _ := strings.Cut(path, "?")
+		err := d.CallResource(context.Background(), &backend.CallResourceRequest{Method: http.MethodGet, Path: route, URL: "/" + path},
+			backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { got = *r; return nil }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(got.Body, &m); err != nil {
+			t.Fatalf("%s: body %s", path, got.Body)
+		}
+		return got.Status, m
+	}
+	st, m := call("topics")
+	b, _ := json.Marshal(m)
+	if st != 200 || strings.Contains(string(b), "EventBridge") || strings.Contains(string(b), "acw") ||
+		!strings.Contains(string(b), `"data.stats.count"`) || !strings.Contains(string(b), `"family":"users"`) {
+		t.Errorf("topics %d %s", st, b)
+	}
+	if st, m = call("queues?query=x&page=2&pageSize=10"); st != 200 || m["page"] != 2.0 {
+		t.Errorf("queues %d %v", st, m)
+	}
+	if st, m = call("users?query=an"); st != 200 || len(m["items"].([]any)) != 1 {
+		t.Errorf("users %d %v", st, m)
+	}
+	if st, m = call("queues?pageSize=1000"); st != 400 || !strings.Contains(fmt.Sprint(m["error"]), "pageSize") {
+		t.Errorf("bad page size %d %v", st, m)
+	}
+	if st, m = call("status"); st != 200 || m["state"] != "connected" {
+		t.Errorf("status %d %v", st, m)
+	}
+	if st, _ = call("nope"); st != 404 {
+		t.Errorf("unknown resource %d", st)
+	}
+}
