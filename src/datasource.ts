@@ -1,0 +1,53 @@
+import { CoreApp, DataQueryRequest, DataSourceInstanceSettings, MetricFindValue, ScopedVars } from '@grafana/data';
+import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+
+import { interpolateQuery } from './interpolate';
+import { DEFAULT_QUERY, GenesysOptions, GenesysQuery, GenesysVariableQuery, topicNeedsIds } from './types';
+import { GenesysVariableSupport, loadVariableValues } from './variables';
+
+/**
+ * The data source. query() is DataSourceWithBackend's: queries go to the plugin backend (the
+ * same path alerting uses) and frames carrying meta.channel are turned into live streams that
+ * append to the history the backend returned.
+ */
+export class DataSource extends DataSourceWithBackend<GenesysQuery, GenesysOptions> {
+  constructor(instanceSettings: DataSourceInstanceSettings<GenesysOptions>) {
+    super(instanceSettings);
+    this.variables = new GenesysVariableSupport(this);
+  }
+
+  getDefaultQuery(_: CoreApp): Partial<GenesysQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  /** Skips queries the backend would reject: no topic, or a `{id}` template without ids. */
+  filterQuery(query: GenesysQuery): boolean {
+    if (query.hide) {
+      return false;
+    }
+    if (query.queryType === 'status') {
+      return true;
+    }
+    if (!query.topic?.trim()) {
+      return false;
+    }
+    return !topicNeedsIds(query.topic) || (query.ids ?? []).some((id) => id.trim() !== '');
+  }
+
+  applyTemplateVariables(query: GenesysQuery, scopedVars: ScopedVars): GenesysQuery {
+    return interpolateQuery(query, getTemplateSrv(), scopedVars);
+  }
+
+  /** Values for a variable query (also used by the legacy metricFindQuery path). */
+  listVariableValues(
+    query: GenesysVariableQuery | undefined,
+    request?: Pick<DataQueryRequest, 'scopedVars'>
+  ): Promise<Array<{ text: string; value: string }>> {
+    const filter = query?.query ? getTemplateSrv().replace(query.query, request?.scopedVars) : '';
+    return loadVariableValues(this, query, filter);
+  }
+
+  async metricFindQuery(query: GenesysVariableQuery): Promise<MetricFindValue[]> {
+    return this.listVariableValues(query);
+  }
+}

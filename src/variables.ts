@@ -1,0 +1,48 @@
+import { CustomVariableSupport, DataQueryRequest, DataQueryResponse, FieldType, createDataFrame } from '@grafana/data';
+import { Observable, from, map } from 'rxjs';
+
+import type { DataSource } from './datasource';
+import { VariableQueryEditor } from './components/VariableQueryEditor';
+import { fetchEntities, fetchTopics } from './resources';
+import { GenesysVariableQuery } from './types';
+
+/** Query variables listing queues, users or topics from the backend's resources. */
+export class GenesysVariableSupport extends CustomVariableSupport<DataSource, GenesysVariableQuery> {
+  editor = VariableQueryEditor;
+
+  constructor(private readonly ds: DataSource) {
+    super();
+  }
+
+  query(request: DataQueryRequest<GenesysVariableQuery>): Observable<DataQueryResponse> {
+    const target = request.targets[0];
+    return from(this.ds.listVariableValues(target, request)).pipe(
+      map((values) => ({
+        data: [
+          createDataFrame({
+            fields: [
+              { name: 'text', type: FieldType.string, values: values.map((v) => v.text) },
+              { name: 'value', type: FieldType.string, values: values.map((v) => v.value) },
+            ],
+          }),
+        ],
+      }))
+    );
+  }
+}
+
+export async function loadVariableValues(
+  ds: DataSource,
+  q: GenesysVariableQuery | undefined,
+  filter: string
+): Promise<Array<{ text: string; value: string }>> {
+  if (!q?.kind) {
+    return [];
+  }
+  if (q.kind === 'topics') {
+    const topics = await fetchTopics(ds);
+    return topics.map((t) => ({ text: t.id, value: t.id }));
+  }
+  const page = await fetchEntities(ds, q.kind, filter, 100);
+  return page.items.map((it) => ({ text: it.name, value: it.id }));
+}

@@ -1,0 +1,37 @@
+import { expect, test } from '@grafana/plugin-e2e';
+
+import { GenesysOptions, GenesysSecureOptions } from '../src/types';
+
+// Runs against the Grafana at GRAFANA_URL (see tests/run-e2e.mjs) with the demo's provisioned
+// simulator data source; the connection values come from provisioning/datasources/genesys.yaml.
+test('config page: custom base URL and client credentials pass "Save & test"', async ({
+  createDataSourceConfigPage,
+  readProvisionedDataSource,
+  page,
+}) => {
+  const ds = await readProvisionedDataSource<GenesysOptions, GenesysSecureOptions>({ fileName: 'genesys.yaml' });
+  const configPage = await createDataSourceConfigPage({ type: ds.type });
+  await page.getByLabel('Region').fill('Custom');
+  await page.getByRole('option', { name: /Custom base URL/ }).click();
+  await page.getByLabel('Base URL').fill(ds.jsonData.baseUrl ?? '');
+  await page.getByLabel('Client ID').fill(ds.jsonData.clientId ?? '');
+  await page.getByLabel('Client secret').fill(ds.secureJsonData?.clientSecret ?? '');
+  await expect(configPage.saveAndTest()).toBeOK();
+  await expect(configPage).toHaveAlert('success');
+});
+
+test('config page: a wrong secret is reported by the health check', async ({
+  createDataSourceConfigPage,
+  readProvisionedDataSource,
+  page,
+}) => {
+  const ds = await readProvisionedDataSource<GenesysOptions, GenesysSecureOptions>({ fileName: 'genesys.yaml' });
+  const configPage = await createDataSourceConfigPage({ type: ds.type });
+  await page.getByLabel('Region').fill('Custom');
+  await page.getByRole('option', { name: /Custom base URL/ }).click();
+  await page.getByLabel('Base URL').fill(ds.jsonData.baseUrl ?? '');
+  await page.getByLabel('Client ID').fill(ds.jsonData.clientId ?? '');
+  await page.getByLabel('Client secret').fill('not-the-secret');
+  await expect(configPage.saveAndTest()).not.toBeOK();
+  await expect(configPage).toHaveAlert('error');
+});
