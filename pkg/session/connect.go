@@ -1,0 +1,226 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+)
+
+// errTokenStale: the channel's owner token is within the refresh margin.
+var errTokenStale = errors.New("channel token is about to expire")
+
+// ensure brings ch to "connected, subscribed, not about to expire". Every handshake
+// first checks the token that will be used (the seed thread's fix).
+func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
+	now := m.cfg.Clock.Now()
+	m.mu.Lock()
+	replace := ch.id == "" || ch.gone || ch.replace != "" || !ch.token.ValidFor(now, m.cfg.Auth.Margin())
+	m.mu.Unlock()
+	if replace {
+		return m.replaceChannel(ctx, ch)
+	}
+	if ch.sock == nil {
+		if err := m.reconnect(ctx, ch); err != nil {
+			return err
+		}
+	}
+	m.mu.Lock()
+	extend := ch.expires.Sub(now) < m.cfg.ExtendBefore
+	need := ch.dirty || ch.resubscribe || extend
+	m.mu.Unlock()
+	if !need {
+		return nil
+	}
+	err := m.subscribe(ctx, ch)
+	if genesys.IsAuth(err) || errors.Is(err, genesys.ErrNotFound) || errors.Is(err, errTokenStale) {
+		if genesys.IsAuth(err) {
+			m.cfg.Auth.Invalidate(ch.token.Value)
+		}
+		m.markGone(ch)
+		return m.replaceChannel(ctx, ch)
+	}
+	if err == nil && extend {
+		m.mu.Lock()
+		if ch.expires.Sub(m.cfg.Clock.Now()) < m.cfg.ExtendBefore {
+			ch.replace = "channel expiring" // the PUT did not extend it: move to a new channel
+		}
+		m.mu.Unlock()
+	}
+	return err
+}
+
+func (m *Manager) markGone(ch *channelState) {
+	m.mu.Lock()
+	ch.gone = true
+	m.mu.Unlock()
+}
+
+// reconnect opens a new socket on an existing channel. After sockets that died before
+// their first message it asks the channel first (HEAD): a dead channel or token is
+// replaced instead of being dialled in a loop.
+func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
+	if ch.drops > 0 {
+		err := m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id)
+		switch {
+		case genesys.IsAuth(err):
+			m.cfg.Auth.Invalidate(ch.token.Value)
+			fallthrough
+		case errors.Is(err, genesys.ErrNotFound) || ch.drops >= 3:
+			m.markGone(ch)
+			return m.replaceChannel(ctx, ch)
+		case err != nil:
+			return err
+		}
+	}
+	sock, err := m.dial(ctx, ch)
+	var he *errHandshake
+	if errors.As(err, &he) && (he.status == http.StatusUnauthorized || he.status == http.StatusForbidden || he.status == http.StatusNotFound) {
+		if he.status != http.StatusNotFound {
+			m.cfg.Auth.Invalidate(ch.token.Value)
+		}
+		m.markGone(ch)
+		return m.replaceChannel(ctx, ch)
+	}
+	if err != nil {
+		return err
+	}
+	m.ctr.add(&m.ctr.reconnects, 1)
+	m.mu.Lock()
+	ch.sock, ch.resubscribe = sock, true
+	m.mu.Unlock()
+	return nil
+}
+
+// replaceChannel builds a new channel for old's topics (token checked, created,
+// socket connected, subscribed) and only then swaps it in, so a still-working old
+// socket keeps delivering until the new one is ready (duplicates are dropped).
+func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
+	m.mu.Lock()
+	why := old.replace
+	nc := &channelState{topics: append([]string(nil), old.topics...), dirty: true}
+	m.mu.Unlock()
+	c, tok, err := m.createChannel(ctx)
+	if err != nil {
+		return err
+	}
+	nc.id, nc.uri, nc.expires, nc.token = c.ID, c.ConnectURI, c.Expires, tok
+	nc.lifetime = c.Expires.Sub(m.cfg.Clock.Now())
+	if nc.lifetime <= 0 {
+		nc.lifetime = defaultChannelLifetime
+	}
+	sock, err := m.dial(ctx, nc)
+	var he *errHandshake
+	if errors.As(err, &he) && (he.status == http.StatusUnauthorized || he.status == http.StatusForbidden) {
+		m.cfg.Auth.Invalidate(tok.Value)
+		return fmt.Errorf("%w: %v", errFreshTokenRejected, err)
+	}
+	if err != nil {
+		return err
+	}
+	nc.sock = sock
+	if err := m.subscribe(ctx, nc); err != nil {
+		sock.close()
+		if genesys.IsAuth(err) {
+			m.cfg.Auth.Invalidate(tok.Value)
+			return fmt.Errorf("%w: %v", errFreshTokenRejected, err)
+		}
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, ch := range m.channels {
+		if ch == old {
+			m.channels[i] = nc
+		}
+	}
+	for _, k := range nc.topics {
+		if r := m.topics[k]; r != nil && r.ch == old {
+			r.ch = nc
+		}
+	}
+	if old.dirty {
+		nc.dirty = true // topics changed while we built it
+	}
+	if old.sock != nil {
+		old.sock.retired.Store(true)
+		old.sock.drainAt = m.cfg.Clock.Now().Add(m.cfg.DrainPeriod)
+		m.retired = append(m.retired, old.sock)
+	}
+	if why != "" {
+		m.cfg.Logger.Info("replaced notification channel", "reason", why, "channel", shortID(nc.id))
+	}
+	return nil
+}
+
+// subscribe PUTs ch's full topic list (ignoreErrors), reports each topic's verdict and
+// closes the gaps of its topics: from here on events flow again.
+func (m *Manager) subscribe(ctx context.Context, ch *channelState) error {
+	now := m.cfg.Clock.Now()
+	if !ch.token.ValidFor(now, m.cfg.Auth.Margin()) {
+		return errTokenStale
+	}
+	m.mu.Lock()
+	names := m.namesLocked(ch)
+	ch.dirty = false
+	m.mu.Unlock()
+	subs, err := m.cfg.API.ReplaceSubscriptions(ctx, ch.token.Value, ch.id, names, true)
+	m.ctr.add(&m.ctr.subscribes, 1)
+	if err != nil {
+		m.mu.Lock()
+		ch.dirty = true
+		m.mu.Unlock()
+		return err
+	}
+	verdict := map[string]genesys.Subscription{}
+	for _, s := range subs {
+		verdict[event.Key(s.ID)] = s
+	}
+	var sts []event.TopicStatus
+	var rejectedGaps []event.Gap
+	m.mu.Lock()
+	expires := m.cfg.Clock.Now().Add(ch.lifetime)
+	if expires.After(ch.expires) {
+		ch.expires = expires // a PUT extends the channel's life (24 h)
+	}
+	ch.resubscribe = false
+	live := ch.topics[:0]
+	for _, k := range ch.topics {
+		r := m.topics[k]
+		if r == nil {
+			continue
+		}
+		if v, ok := verdict[k]; ok && v.Rejected() {
+			r.status = event.TopicStatus{Topic: r.name, State: event.StateRejected, Reason: v.RejectionReason,
+				MissingPermissions: v.MissingPermissions}
+			r.ch = nil
+			m.ctr.add(&m.ctr.rejectedTopics, 1)
+			sts = append(sts, r.status)
+			if g, open := m.openGaps[k]; open {
+				rejectedGaps = append(rejectedGaps, m.closeGapLocked(k, g, now))
+			}
+			continue
+		}
+		live = append(live, k)
+		if r.status.State != event.StatePermitted {
+			r.status = event.TopicStatus{Topic: r.name, State: event.StatePermitted}
+			sts = append(sts, r.status)
+		}
+	}
+	ch.topics = live
+	gaps := rejectedGaps
+	if ch.sock != nil {
+		gaps = append(gaps, m.closeGapsLocked(ch.topics, m.cfg.Clock.Now())...)
+	}
+	m.mu.Unlock()
+	m.emit(nil, gaps, sts)
+	return nil
+}
+
+// defaultChannelLifetime is how long a channel lives after a PUT when its creation
+// response said nothing usable (Genesys: 24 h).
+const defaultChannelLifetime = 24 * time.Hour

@@ -1,0 +1,218 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
+)
+
+// recSink records what the manager delivers.
+type recSink struct {
+	mu       sync.Mutex
+	events   []event.Event
+	gaps     []event.Gap
+	statuses []event.TopicStatus
+}
+
+func (s *recSink) Event(e event.Event) { s.mu.Lock(); s.events = append(s.events, e); s.mu.Unlock() }
+func (s *recSink) Gap(g event.Gap)     { s.mu.Lock(); s.gaps = append(s.gaps, g); s.mu.Unlock() }
+func (s *recSink) TopicStatus(t event.TopicStatus) {
+	s.mu.Lock()
+	s.statuses = append(s.statuses, t)
+	s.mu.Unlock()
+}
+
+func (s *recSink) eventCount(topic string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, e := range s.events {
+		if topic == "" || event.Key(e.Topic) == event.Key(topic) {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *recSink) snapshotGaps() []event.Gap {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]event.Gap(nil), s.gaps...)
+}
+
+func (s *recSink) lastStatus(topic string) (event.TopicStatus, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.statuses) - 1; i >= 0; i-- {
+		if event.Key(s.statuses[i].Topic) == event.Key(topic) {
+			return s.statuses[i], true
+		}
+	}
+	return event.TopicStatus{}, false
+}
+
+// logCapture is a log.Logger keeping every line, to prove no secret is logged.
+type logCapture struct {
+	mu    *sync.Mutex
+	lines *[]string
+	with  []any
+}
+
+func newLogCapture() *logCapture { return &logCapture{mu: &sync.Mutex{}, lines: &[]string{}} }
+
+func (l *logCapture) add(level, msg string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	*l.lines = append(*l.lines, fmt.Sprint(level, " ", msg, " ", l.with, args))
+}
+func (l *logCapture) Debug(msg string, args ...any) { l.add("debug", msg, args...) }
+func (l *logCapture) Info(msg string, args ...any)  { l.add("info", msg, args...) }
+func (l *logCapture) Warn(msg string, args ...any)  { l.add("warn", msg, args...) }
+func (l *logCapture) Error(msg string, args ...any) { l.add("error", msg, args...) }
+func (l *logCapture) With(args ...any) log.Logger {
+	return &logCapture{mu: l.mu, lines: l.lines, with: append(append([]any{}, l.with...), args...)}
+}
+func (l *logCapture) Level() log.Level                         { return log.Debug }
+func (l *logCapture) FromContext(_ context.Context) log.Logger { return l }
+func (l *logCapture) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(*l.lines, "\n")
+}
+
+type harness struct {
+	t     *testing.T
+	clock *clockwork.FakeClock
+	sim   *simulator.Server
+	src   *auth.Source
+	m     *Manager
+	sink  *recSink
+	logs  *logCapture
+}
+
+var epoch = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+
+const testSecret = "sim-secret"
+
+// newHarness serves a simulator on a fake clock and builds (not starts) a manager.
+func newHarness(t *testing.T, sc simulator.Config, mod func(*Config, *auth.Config)) *harness {
+	t.Helper()
+	clock := clockwork.NewFakeClockAt(epoch)
+	sc.Clock = clock
+	sim := simulator.NewTestServer(t, sc)
+	hc := &http.Client{Timeout: 10 * time.Second}
+	ac := auth.Config{ClientID: "sim-client", ClientSecret: testSecret, LoginURL: sim.URL(), Clock: clock, HTTPClient: hc}
+	api, err := genesys.New(sim.URL(), hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, clock: clock, sim: sim, sink: &recSink{}, logs: newLogCapture()}
+	cfg := Config{Name: "test-ds", API: api, Clock: clock, Rand: rand.New(rand.NewSource(1)), Sink: h.sink, Logger: h.logs,
+		PongTimeout: 10 * time.Second}
+	if mod != nil {
+		mod(&cfg, &ac)
+	}
+	if h.src, err = auth.New(ac); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Auth = h.src
+	if h.m, err = New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.m.Close)
+	return h
+}
+
+// eventually polls cond (real time, ms steps) for up to 5 s.
+func (h *harness) eventually(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s; status %+v", what, h.m.Status())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// idle waits until the manager's loop (and the simulator's ticker) wait on the clock.
+func (h *harness) idle(extra int) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.clock.BlockUntilContext(ctx, 2+extra); err != nil {
+		h.t.Fatalf("manager never went idle on the clock: %v; status %+v", err, h.m.Status())
+	}
+}
+
+// advanceUntil moves the clock in steps (waiting for the loop to be idle before each)
+// until cond holds, failing after max simulated time.
+func (h *harness) advanceUntil(what string, step, max time.Duration, cond func() bool) {
+	h.t.Helper()
+	for spent := time.Duration(0); ; spent += step {
+		if h.settled(cond) {
+			return
+		}
+		if spent >= max {
+			h.t.Fatalf("%s did not happen within %s of simulated time; status %+v", what, max, h.m.Status())
+		}
+		h.idle(0)
+		h.clock.Advance(step)
+	}
+}
+
+// settled gives goroutines a few ms to react before evaluating cond.
+func (h *harness) settled(cond func() bool) bool {
+	for i := 0; i < 20; i++ {
+		if cond() {
+			return true
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return false
+}
+
+func (h *harness) state() string { return h.m.Status().State }
+
+// connected starts the manager with topics and waits until events flow.
+func (h *harness) start(topics ...string) func() {
+	h.m.Start()
+	rel := h.m.Acquire(topics...)
+	h.eventually("connected", func() bool { return h.state() == StateConnected && len(h.sim.Channels()) > 0 && h.allConnected() })
+	return rel
+}
+
+func (h *harness) allConnected() bool {
+	for _, c := range h.sim.Channels() {
+		if !c.Connected {
+			return false
+		}
+	}
+	return true
+}
+
+// publishSeen publishes one event and waits until the sink has it.
+func (h *harness) publishSeen(topic string) {
+	h.t.Helper()
+	before := h.sink.eventCount(topic)
+	h.eventually("publish reaches a socket", func() bool { return h.sim.Publish(topic, map[string]any{"n": before}) > 0 })
+	h.eventually("event delivered", func() bool { return h.sink.eventCount(topic) > before })
+}
+
+const (
+	topicA = "v2.users.00000000-0000-4000-8000-00000000000a.presence"
+	topicB = "v2.users.00000000-0000-4000-8000-00000000000b.presence"
+)

@@ -1,0 +1,216 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+)
+
+// run is the loop: do what is due, then wait on exactly one clock timer (or a poke).
+// While it waits the manager holds one waiter on the clock, which tests use with
+// clockwork's BlockUntilContext.
+func (m *Manager) run() {
+	defer m.loopWG.Done()
+	for {
+		m.step()
+		if m.ctx.Err() != nil {
+			return
+		}
+		t := m.cfg.Clock.NewTimer(m.nextWake())
+		select {
+		case <-m.ctx.Done():
+			t.Stop()
+			return
+		case <-m.wake:
+		case <-t.Chan():
+		}
+		t.Stop()
+	}
+}
+
+// step handles reader notes and the watchdog, then (unless backing off) makes every
+// channel connected and subscribed.
+func (m *Manager) step() {
+	m.processNotes()
+	m.watchdog()
+	m.drainRetired()
+	now := m.cfg.Clock.Now()
+	m.mu.Lock()
+	if now.Before(m.nextTry) {
+		m.mu.Unlock()
+		return
+	}
+	sts, drop := m.assignLocked()
+	channels := append([]*channelState(nil), m.channels...)
+	m.mu.Unlock()
+	m.emit(nil, nil, sts)
+	for _, s := range drop {
+		s.closeGracefully()
+	}
+	for _, ch := range channels {
+		if m.ctx.Err() != nil {
+			return
+		}
+		if err := m.ensure(m.ctx, ch); err != nil {
+			m.fail(err)
+			return
+		}
+	}
+	m.succeed(len(channels))
+}
+
+// succeed records a pass with every channel connected.
+func (m *Manager) succeed(channels int) {
+	now := m.cfg.Clock.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lastError = ""
+	if channels == 0 {
+		m.setStateLocked(StateConnected, "no topics acquired")
+	} else {
+		m.setStateLocked(StateConnected, fmt.Sprintf("%d channel(s), %d topic(s)", channels, m.assignedLocked()))
+	}
+	if m.healthy.IsZero() {
+		m.healthy = now
+	}
+	if m.attempt > 0 && now.Sub(m.healthy) >= m.cfg.HealthyAfter {
+		m.attempt = 0 // healthy long enough: the next failure starts the backoff afresh
+		m.bo.Reset()
+	}
+}
+
+func (m *Manager) assignedLocked() int {
+	n := 0
+	for _, ch := range m.channels {
+		n += len(ch.topics)
+	}
+	return n
+}
+
+// fail schedules the next attempt: full-jitter exponential backoff (at least the
+// server's Retry-After), or AuthFailureBackoff when the credentials were refused.
+func (m *Manager) fail(err error) {
+	if m.ctx.Err() != nil {
+		return
+	}
+	now := m.cfg.Clock.Now()
+	m.ctr.add(&m.ctr.failures, 1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.healthy = time.Time{}
+	m.lastError = err.Error()
+	if errors.Is(err, auth.ErrAuth) || errors.Is(err, errFreshTokenRejected) {
+		m.ctr.add(&m.ctr.authFailures, 1)
+		m.nextTry = now.Add(m.cfg.AuthFailureBackoff)
+		m.setStateLocked(StateAuthFailed, err.Error())
+		m.cfg.Logger.Error("notification session: authentication failed", "error", err.Error(), "retryIn", m.cfg.AuthFailureBackoff.String())
+		return
+	}
+	d := m.backoffLocked()
+	if ra := genesys.RetryAfter(err); ra > d {
+		d = ra
+	}
+	m.nextTry = now.Add(d)
+	m.setStateLocked(StateReconnecting, err.Error())
+	m.cfg.Logger.Warn("notification session: connection attempt failed", "error", err.Error(), "attempt", m.attempt, "retryIn", d.String())
+}
+
+// backoffLocked counts an attempt and draws its delay uniformly from [0, exponential].
+func (m *Manager) backoffLocked() time.Duration {
+	m.attempt++
+	ceil := m.bo.NextBackOff()
+	if ceil <= 0 {
+		ceil = m.cfg.BackoffCap
+	}
+	return time.Duration(m.cfg.Rand.Int63n(int64(ceil) + 1))
+}
+
+// processNotes reacts to what the readers saw.
+func (m *Manager) processNotes() {
+	now := m.cfg.Clock.Now()
+	var gaps []event.Gap
+	m.mu.Lock()
+	notes := m.notes
+	m.notes = nil
+	lost := false
+	for _, n := range notes {
+		s, ch := n.sock, n.sock.ch
+		if n.kind == "lost" && s.retired.Load() {
+			m.dropRetiredLocked(s)
+			continue
+		}
+		if ch.sock != s || !m.hasChannelLocked(ch) {
+			continue // a socket we already replaced
+		}
+		switch n.kind {
+		case "lost":
+			ch.sock = nil
+			if s.gotAny.Load() {
+				ch.drops = 0
+			} else {
+				ch.drops++
+			}
+			gaps = append(gaps, m.openGapsLocked(ch, n.reason, now)...)
+			lost = true
+			m.cfg.Logger.Warn("notification socket lost", "reason", n.reason, "channel", shortID(ch.id))
+		case "socket_closing":
+			ch.replace = n.reason
+		case "no_longer_subscribed":
+			gaps = append(gaps, m.openGapsLocked(ch, n.reason, now)...)
+			ch.replace = n.reason
+		case "token_revoked":
+			m.cfg.Auth.Invalidate(ch.token.Value)
+			gaps = append(gaps, m.openGapsLocked(ch, n.reason, now)...)
+			ch.gone = true
+		}
+	}
+	if lost && now.After(m.nextTry) {
+		m.healthy = time.Time{}
+		m.nextTry = now.Add(m.backoffLocked())
+		m.setStateLocked(StateReconnecting, "socket lost")
+	}
+	m.mu.Unlock()
+	m.emit(nil, gaps, nil)
+}
+
+func (m *Manager) hasChannelLocked(ch *channelState) bool {
+	for _, c := range m.channels {
+		if c == ch {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Manager) dropRetiredLocked(s *socketConn) {
+	for i, r := range m.retired {
+		if r == s {
+			m.retired = append(m.retired[:i], m.retired[i+1:]...)
+			return
+		}
+	}
+}
+
+// drainRetired closes replaced sockets whose drain period is over.
+func (m *Manager) drainRetired() {
+	now := m.cfg.Clock.Now()
+	var closing []*socketConn
+	m.mu.Lock()
+	keep := m.retired[:0]
+	for _, s := range m.retired {
+		if !now.Before(s.drainAt) {
+			closing = append(closing, s)
+			continue
+		}
+		keep = append(keep, s)
+	}
+	m.retired = keep
+	m.mu.Unlock()
+	for _, s := range closing {
+		s.closeGracefully()
+	}
+}

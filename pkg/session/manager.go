@@ -1,0 +1,221 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	backoff "github.com/cenkalti/backoff/v5"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+)
+
+// States of the connection.
+const (
+	StateConnecting   = "connecting"
+	StateConnected    = "connected"
+	StateReconnecting = "reconnecting"
+	StateAuthFailed   = "auth_failed"
+	StateStopped      = "stopped"
+)
+
+// topicRef is one acquired topic.
+type topicRef struct {
+	name   string // as first acquired
+	refs   int
+	status event.TopicStatus
+	ch     *channelState // nil while unassigned (pending, rejected)
+}
+
+// Manager owns the connection of one data source. Its loop goroutine does every
+// handshake; socket reader goroutines deliver events. Safe for concurrent use.
+type Manager struct {
+	cfg Config
+
+	mu        sync.Mutex
+	topics    map[string]*topicRef // by event.Key
+	channels  []*channelState
+	retired   []*socketConn // replaced sockets draining until drainAt
+	notes     []note        // from readers to the loop, bounded
+	state     string
+	reason    string
+	since     time.Time
+	attempt   int       // consecutive failures since the last healthy period
+	nextTry   time.Time // no handshakes before this (backoff)
+	healthy   time.Time // when everything became connected; zero when not
+	openGaps  map[string]event.Gap
+	gapLog    []event.Gap // recent closed/opened gaps, bounded
+	checks    []*pingWaiter
+	ctr       counters
+	dedupe    *dedupe
+	bo        *backoff.ExponentialBackOff
+	started   bool
+	stopped   bool
+	lastError string
+
+	sinkMu sync.Mutex // serialises Sink calls
+
+	probeMu sync.Mutex    // one Check probe at a time
+	probe   *channelState // Check's own channel when no topic is acquired
+
+	wake   chan struct{} // cap 1: "something changed"
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // socket readers
+	loopWG sync.WaitGroup // the loop
+}
+
+// note is something a reader saw that the loop must act on.
+type note struct {
+	sock   *socketConn
+	kind   string // "lost", "socket_closing", "no_longer_subscribed", "token_revoked"
+	reason string
+}
+
+const (
+	maxNotes  = 256
+	maxGapLog = 200
+)
+
+// New validates cfg; it starts nothing.
+func New(cfg Config) (*Manager, error) {
+	if err := cfg.fill(); err != nil {
+		return nil, err
+	}
+	bo := backoff.NewExponentialBackOff()
+	bo.InitialInterval, bo.MaxInterval = cfg.BackoffBase, cfg.BackoffCap
+	bo.Multiplier, bo.RandomizationFactor = 2, 0 // jitter is ours (full jitter, injectable rand)
+	bo.Reset()
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Manager{
+		cfg: cfg, topics: map[string]*topicRef{}, openGaps: map[string]event.Gap{},
+		state: StateConnecting, reason: "not started", since: cfg.Clock.Now(),
+		dedupe: newDedupe(cfg.DedupeSize), bo: bo,
+		wake: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
+	}
+	if cfg.Name != "" {
+		m.cfg.Logger = cfg.Logger.With("datasource", cfg.Name)
+	}
+	return m, nil
+}
+
+// Start starts the loop; calling it twice, or after Close, does nothing.
+func (m *Manager) Start() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.started || m.stopped {
+		return
+	}
+	m.started = true
+	m.loopWG.Add(1)
+	go m.run()
+}
+
+// Close stops the loop and every socket and waits for their goroutines; idempotent.
+func (m *Manager) Close() {
+	m.mu.Lock()
+	if m.stopped {
+		m.mu.Unlock()
+		return
+	}
+	m.stopped = true
+	m.mu.Unlock()
+	m.cancel()
+	m.loopWG.Wait() // the loop has stopped: no new sockets from here on
+	m.mu.Lock()
+	socks := m.allSocketsLocked()
+	m.channels, m.retired = nil, nil
+	m.setStateLocked(StateStopped, "closed")
+	for _, w := range m.checks {
+		w.finish(errStopped)
+	}
+	m.checks = nil
+	m.mu.Unlock()
+	for _, s := range socks {
+		s.close()
+	}
+	m.probeMu.Lock() // a running Check probe finishes its socket first
+	m.probeMu.Unlock()
+	m.wg.Wait() // readers
+}
+
+// Acquire subscribes topics (reference-counted); release undoes it once, however often
+// it is called. Subscriptions change asynchronously on the loop.
+func (m *Manager) Acquire(topics ...string) (release func()) {
+	var keys []string
+	var pending []event.TopicStatus
+	m.mu.Lock()
+	for _, t := range topics {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		k := event.Key(t)
+		keys = append(keys, k)
+		r := m.topics[k]
+		if r == nil {
+			r = &topicRef{name: t, status: event.TopicStatus{Topic: t, State: event.StatePending}}
+			m.topics[k] = r
+			pending = append(pending, r.status)
+		}
+		r.refs++
+	}
+	m.mu.Unlock()
+	m.emit(nil, nil, pending)
+	m.poke()
+	var once sync.Once
+	return func() { once.Do(func() { m.release(keys) }) }
+}
+
+func (m *Manager) release(keys []string) {
+	m.mu.Lock()
+	for _, k := range keys {
+		r := m.topics[k]
+		if r == nil {
+			continue
+		}
+		r.refs--
+		if r.refs > 0 {
+			continue
+		}
+		delete(m.topics, k)
+		if r.ch != nil {
+			r.ch.dirty = true
+		}
+		if g, ok := m.openGaps[k]; ok { // nobody watches it any more: the gap ends here
+			delete(m.openGaps, k)
+			_ = g
+		}
+	}
+	m.mu.Unlock()
+	m.poke()
+}
+
+// poke wakes the loop without blocking.
+func (m *Manager) poke() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (m *Manager) setStateLocked(state, reason string) {
+	if m.state == state && m.reason == reason {
+		return
+	}
+	if m.state != state {
+		m.cfg.Logger.Info("notification session state", "from", m.state, "to", state, "reason", reason)
+	}
+	m.state, m.reason, m.since = state, reason, m.cfg.Clock.Now()
+}
+
+func (m *Manager) allSocketsLocked() []*socketConn {
+	var out []*socketConn
+	for _, ch := range m.channels {
+		if ch.sock != nil {
+			out = append(out, ch.sock)
+		}
+	}
+	return append(out, m.retired...)
+}

@@ -1,0 +1,124 @@
+package session
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+)
+
+// envelope is one socket message as the service sends it.
+type envelope struct {
+	TopicName string          `json:"topicName"`
+	EventBody json.RawMessage `json:"eventBody"`
+	Metadata  struct {
+		CorrelationID string `json:"CorrelationId"`
+	} `json:"metadata"`
+}
+
+// handle decodes one message; garbage is counted and skipped, never fatal.
+func (m *Manager) handle(s *socketConn, data []byte) {
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil || env.TopicName == "" {
+		m.ctr.add(&m.ctr.malformed, 1)
+		m.cfg.Logger.Debug("skipped a malformed notification", "bytes", len(data))
+		return
+	}
+	m.ctr.add(&m.ctr.bytes, int64(len(data)))
+	topic := env.TopicName
+	switch {
+	case topic == "channel.metadata":
+		var b struct {
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(env.EventBody, &b)
+		if strings.EqualFold(b.Message, "pong") {
+			m.pong(s)
+		} else {
+			m.ctr.add(&m.ctr.heartbeats, 1)
+		}
+		return
+	case strings.HasPrefix(topic, "v2.system."):
+		m.system(s, topic, env.EventBody)
+		return
+	}
+	body := env.EventBody
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = json.RawMessage("null")
+	}
+	m.deliver(event.Event{Topic: topic, Body: body, CorrelationID: env.Metadata.CorrelationID,
+		Received: m.cfg.Clock.Now()})
+}
+
+// system turns a v2.system.* message into a note for the loop.
+func (m *Manager) system(s *socketConn, topic string, body json.RawMessage) {
+	var b struct {
+		Reason  string `json:"reason"`
+		Message string `json:"message"`
+	}
+	_ = json.Unmarshal(body, &b)
+	kind := ""
+	switch {
+	case strings.HasPrefix(topic, "v2.system.socket_closing"):
+		kind = "socket_closing"
+	case strings.HasPrefix(topic, "v2.system.no_longer_subscribed"):
+		kind = "no_longer_subscribed"
+	case strings.HasPrefix(topic, "v2.system.token_revoked"):
+		kind = "token_revoked"
+	default:
+		m.cfg.Logger.Debug("ignored a system notification", "topic", topic)
+		return
+	}
+	m.ctr.add(&m.ctr.system, 1)
+	reason := kind
+	if b.Reason != "" {
+		reason += " (" + truncate(b.Reason, 80) + ")"
+	}
+	m.cfg.Logger.Info("notification system message", "kind", kind, "reason", truncate(b.Reason, 80))
+	m.addNote(note{sock: s, kind: kind, reason: reason})
+}
+
+// deliver drops duplicates (same topic and correlation id, e.g. during a channel
+// overlap), closes the topic's open gap, and hands the event to the sink.
+func (m *Manager) deliver(ev event.Event) {
+	key := event.Key(ev.Topic)
+	m.mu.Lock()
+	if ev.CorrelationID != "" && !m.dedupe.add(key+"\x00"+ev.CorrelationID) {
+		m.mu.Unlock()
+		m.ctr.add(&m.ctr.duplicates, 1)
+		return
+	}
+	var closed []event.Gap
+	if g, ok := m.openGaps[key]; ok {
+		closed = append(closed, m.closeGapLocked(key, g, ev.Received))
+	}
+	m.mu.Unlock()
+	m.ctr.add(&m.ctr.events, 1)
+	m.emit([]event.Event{ev}, closed, nil)
+}
+
+// emit calls the sink, one caller at a time, outside m.mu.
+func (m *Manager) emit(evs []event.Event, gaps []event.Gap, sts []event.TopicStatus) {
+	if len(evs)+len(gaps)+len(sts) == 0 {
+		return
+	}
+	m.sinkMu.Lock()
+	defer m.sinkMu.Unlock()
+	for _, g := range gaps {
+		m.cfg.Sink.Gap(g)
+	}
+	for _, st := range sts {
+		m.cfg.Sink.TopicStatus(st)
+	}
+	for _, ev := range evs {
+		m.cfg.Sink.Event(ev)
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,39 @@
+package session
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
+)
+
+func TestConnectSubscribeDeliver(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	rel := h.start(topicA)
+	h.publishSeen(topicA)
+	if got := h.sim.Channels()[0].Topics; len(got) != 1 {
+		t.Fatalf("channel topics = %v", got)
+	}
+	if st, _ := h.sink.lastStatus(topicA); st.State != "permitted" {
+		t.Fatalf("topic status = %+v", st)
+	}
+	rel()
+	rel() // idempotent
+	h.eventually("channel dropped after release", func() bool { return len(h.m.Status().Channels) == 0 })
+}
+
+func TestReconnectAfterDropOpensAndClosesGap(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	h.start(topicA)
+	h.sim.DropAllSockets()
+	h.eventually("gap opened", func() bool { return h.m.Status().OpenGaps == 1 })
+	h.advanceUntil("reconnect", 100*time.Millisecond, 5*time.Second, func() bool { return h.m.Status().OpenGaps == 0 && h.allConnected() })
+	h.publishSeen(topicA)
+	gaps := h.sink.snapshotGaps()
+	if len(gaps) != 2 || !gaps[0].Open() || gaps[1].Open() || gaps[1].Reason != "socket closed (1006)" {
+		t.Fatalf("gaps = %+v", gaps)
+	}
+	if n := h.sim.Count("channel_create"); n != 1 {
+		t.Fatalf("channel_create = %d, want 1 (socket reconnects reuse the channel)", n)
+	}
+}

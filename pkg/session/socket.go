@@ -1,0 +1,138 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// socketConn is one WebSocket: the loop writes (pings, close), one reader goroutine reads.
+type socketConn struct {
+	conn       *websocket.Conn
+	ch         *channelState // the channel it belongs to (immutable)
+	lastMsg    atomic.Int64  // unix nanos (session clock) of the last message
+	gotAny     atomic.Bool   // any message received
+	msgs       atomic.Int64  // messages received
+	msgsAtPing int64         // loop only: msgs when the watchdog pinged
+	pingAt     time.Time     // loop only: when the watchdog pinged; zero = none outstanding
+	drainAt    time.Time     // loop only: when a retired socket is closed
+	retired    atomic.Bool   // replaced on purpose: its end is not a loss
+	closeOnce  sync.Once
+	writeMu    sync.Mutex    // one writer at a time (watchdog, Check, close frame)
+	done       chan struct{} // closed when the reader returns
+}
+
+const writeTimeout = 10 * time.Second
+
+// errHandshake carries the HTTP status of a refused upgrade.
+type errHandshake struct{ status int }
+
+func (e *errHandshake) Error() string {
+	return fmt.Sprintf("socket upgrade refused: HTTP %d", e.status)
+}
+
+// dial opens the socket of ch (never sends a token: the channel id is the credential).
+func (m *Manager) dial(ctx context.Context, ch *channelState) (*socketConn, error) {
+	d := websocket.Dialer{HandshakeTimeout: m.cfg.HandshakeTimeout, Proxy: http.ProxyFromEnvironment}
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.HandshakeTimeout)
+	defer cancel()
+	conn, resp, err := d.DialContext(ctx, ch.uri, nil)
+	if resp != nil && resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	if err != nil {
+		if resp != nil && errors.Is(err, websocket.ErrBadHandshake) {
+			return nil, &errHandshake{status: resp.StatusCode}
+		}
+		return nil, fmt.Errorf("socket upgrade: %w", err)
+	}
+	s := &socketConn{conn: conn, ch: ch, done: make(chan struct{})}
+	s.lastMsg.Store(m.cfg.Clock.Now().UnixNano())
+	m.ctr.add(&m.ctr.sockets, 1)
+	m.wg.Add(1)
+	go m.read(s)
+	return s, nil
+}
+
+// close closes the connection at once; the reader then returns.
+func (s *socketConn) close() {
+	s.closeOnce.Do(func() { _ = s.conn.Close() })
+}
+
+// closeGracefully sends a close frame, then closes.
+func (s *socketConn) closeGracefully() {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	_ = s.conn.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseNormalClosure, "bye"), time.Now().Add(time.Second))
+	s.close()
+}
+
+// ping sends the client health check message.
+func (s *socketConn) ping() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	_ = s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	return s.conn.WriteMessage(websocket.TextMessage, []byte(`{"message":"ping"}`))
+}
+
+// read delivers messages until the socket fails, then tells the loop.
+func (m *Manager) read(s *socketConn) {
+	defer m.wg.Done()
+	defer close(s.done)
+	max := int64(m.cfg.MaxMessageBytes)
+	for {
+		_, r, err := s.conn.NextReader()
+		if err != nil {
+			s.close()
+			m.addNote(note{sock: s, kind: "lost", reason: closeReason(err)})
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(r, max+1))
+		if err == nil && int64(len(data)) > max {
+			n, _ := io.Copy(io.Discard, r) // skip the rest without holding it
+			m.ctr.add(&m.ctr.oversized, 1)
+			m.cfg.Logger.Warn("skipped an oversized notification", "bytes", int64(len(data))+n, "limit", max)
+			m.touch(s)
+			continue
+		}
+		if err != nil {
+			s.close()
+			m.addNote(note{sock: s, kind: "lost", reason: closeReason(err)})
+			return
+		}
+		m.touch(s)
+		m.handle(s, data)
+	}
+}
+
+func (m *Manager) touch(s *socketConn) {
+	s.lastMsg.Store(m.cfg.Clock.Now().UnixNano())
+	s.gotAny.Store(true)
+	s.msgs.Add(1)
+}
+
+// closeReason names a socket failure for gaps and status, e.g. "socket closed (1006)".
+func closeReason(err error) string {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return fmt.Sprintf("socket closed (%d)", ce.Code)
+	}
+	return "socket closed (1006)"
+}
+
+func (m *Manager) addNote(n note) {
+	m.mu.Lock()
+	if len(m.notes) < maxNotes || n.kind == "lost" {
+		m.notes = append(m.notes, n)
+	}
+	m.mu.Unlock()
+	m.poke()
+}

@@ -1,0 +1,119 @@
+package session
+
+import (
+	"sort"
+	"sync/atomic"
+	"time"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+)
+
+// counters are monotonic totals since New.
+type counters struct {
+	events, bytes, duplicates, malformed, oversized   atomic.Int64
+	heartbeats, pings, pongs, system, gaps, sockets   atomic.Int64
+	reconnects, channelsCreated, subscribes, failures atomic.Int64
+	authFailures, rejectedTopics                      atomic.Int64
+}
+
+func (c *counters) add(v *atomic.Int64, n int64) { v.Add(n) }
+
+// Counters is the JSON form of the counters.
+type Counters struct {
+	Events          int64 `json:"events"`
+	Bytes           int64 `json:"bytes"`
+	Duplicates      int64 `json:"duplicates"`
+	Malformed       int64 `json:"malformed"`
+	Oversized       int64 `json:"oversized"`
+	Heartbeats      int64 `json:"heartbeats"`
+	Pings           int64 `json:"pings"`
+	Pongs           int64 `json:"pongs"`
+	SystemMessages  int64 `json:"systemMessages"`
+	Gaps            int64 `json:"gaps"`
+	SocketsOpened   int64 `json:"socketsOpened"`
+	Reconnects      int64 `json:"reconnects"`
+	ChannelsCreated int64 `json:"channelsCreated"`
+	Subscribes      int64 `json:"subscribes"`
+	Failures        int64 `json:"failures"`
+	AuthFailures    int64 `json:"authFailures"`
+	RejectedTopics  int64 `json:"rejectedTopics"`
+	TokenFetches    int64 `json:"tokenFetches"`
+	TokenFailures   int64 `json:"tokenFailures"`
+}
+
+// ChannelStatus describes one channel. The id is shortened: it is the socket's credential.
+type ChannelStatus struct {
+	ID        string    `json:"id"`
+	Topics    int       `json:"topics"`
+	Expires   time.Time `json:"expires"`
+	Connected bool      `json:"connected"`
+}
+
+// TopicState is one acquired topic.
+type TopicState struct {
+	event.TopicStatus
+	Refs int `json:"refs"`
+}
+
+// Status is a JSON-serialisable snapshot: no tokens, secrets or full channel ids.
+type Status struct {
+	State       string          `json:"state"`
+	Reason      string          `json:"reason"`
+	Since       time.Time       `json:"since"`
+	Attempt     int             `json:"attempt"`
+	NextAttempt time.Time       `json:"nextAttempt,omitzero"`
+	LastError   string          `json:"lastError,omitempty"`
+	Channels    []ChannelStatus `json:"channels"`
+	Topics      []TopicState    `json:"topics"`
+	OpenGaps    int             `json:"openGaps"`
+	Gaps        []event.Gap     `json:"gaps"`
+	Counters    Counters        `json:"counters"`
+}
+
+// Connected reports whether the state is connected.
+func (s Status) Connected() bool { return s.State == StateConnected }
+
+// Status returns a snapshot.
+func (m *Manager) Status() Status {
+	m.mu.Lock()
+	st := Status{State: m.state, Reason: m.reason, Since: m.since, Attempt: m.attempt, LastError: m.lastError,
+		OpenGaps: len(m.openGaps), Gaps: append([]event.Gap{}, m.gapLog...), Channels: []ChannelStatus{}, Topics: []TopicState{}}
+	if m.nextTry.After(m.cfg.Clock.Now()) {
+		st.NextAttempt = m.nextTry
+	}
+	for _, ch := range m.channels {
+		if ch.id == "" {
+			continue
+		}
+		st.Channels = append(st.Channels, ChannelStatus{ID: shortID(ch.id), Topics: len(ch.topics), Expires: ch.expires, Connected: ch.sock != nil})
+	}
+	for _, r := range m.topics {
+		ts := r.status
+		ts.MissingPermissions = append([]string(nil), ts.MissingPermissions...)
+		st.Topics = append(st.Topics, TopicState{TopicStatus: ts, Refs: r.refs})
+	}
+	m.mu.Unlock()
+	sort.Slice(st.Topics, func(i, j int) bool { return st.Topics[i].Topic < st.Topics[j].Topic })
+	st.Counters = m.counters()
+	return st
+}
+
+func (m *Manager) counters() Counters {
+	c := &m.ctr
+	fetches, failures := m.cfg.Auth.Stats()
+	return Counters{
+		Events: c.events.Load(), Bytes: c.bytes.Load(), Duplicates: c.duplicates.Load(), Malformed: c.malformed.Load(),
+		Oversized: c.oversized.Load(), Heartbeats: c.heartbeats.Load(), Pings: c.pings.Load(), Pongs: c.pongs.Load(),
+		SystemMessages: c.system.Load(), Gaps: c.gaps.Load(), SocketsOpened: c.sockets.Load(), Reconnects: c.reconnects.Load(),
+		ChannelsCreated: c.channelsCreated.Load(), Subscribes: c.subscribes.Load(), Failures: c.failures.Load(),
+		AuthFailures: c.authFailures.Load(), RejectedTopics: c.rejectedTopics.Load(), TokenFetches: fetches, TokenFailures: failures,
+	}
+}
+
+// shortID keeps enough of a channel id to tell channels apart in a status page.
+func shortID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[:8] + "…"
+}
