@@ -70,7 +70,7 @@ type pluginProc struct {
 	diagnostics pluginv2.DiagnosticsClient
 	data        pluginv2.DataClient
 	stream      pluginv2.StreamClient
-	resource    pluginv2.ResourceClient
+	resources   pluginv2.ResourceClient
 	logs        *logBuffer
 }
 
@@ -115,7 +115,7 @@ func startPlugin(t *testing.T) *pluginProc {
 	p.diagnostics = dispense("diagnostics").(pluginv2.DiagnosticsClient)
 	p.data = dispense("data").(pluginv2.DataClient)
 	p.stream = dispense("stream").(pluginv2.StreamClient)
-	p.resource = dispense("resource").(pluginv2.ResourceClient)
+	p.resources = dispense("resource").(pluginv2.ResourceClient)
 	return p
 }
 

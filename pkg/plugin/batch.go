@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,6 +16,10 @@ const (
 	flushEvents  = 500                    // ...or sooner when this many events wait
 	streamBuffer = 1024                   // hub feed bound; beyond it the hub drops and counts
 )
+
+// errDisposed ends a stream whose instance was replaced (settings changed): Grafana
+// runs it again on the new instance.
+var errDisposed = errors.New("the data source settings changed; the stream restarts with the new settings")
 
 // packetSender is what RunStream sends to (*backend.StreamSender).
 type packetSender interface {
@@ -38,9 +43,11 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-d.done:
+			return errDisposed
 		case e, ok := <-sub.C():
 			if !ok {
-				return nil // the instance is being disposed
+				return errDisposed
 			}
 			b.add(e)
 			if b.count >= flushEvents {
@@ -66,7 +73,7 @@ type batcher struct {
 	order     []string
 	count     int
 	last      *data.FrameJSONCache // schema of the last packet sent on this channel
-	dropped   int64
+	dropped   uint64
 }
 
 func (b *batcher) add(e event.Event) {
@@ -79,7 +86,7 @@ func (b *batcher) add(e event.Event) {
 
 // flush sends one frame per topic with pending events, data-only when the schema is
 // the one the client already has.
-func (b *batcher) flush(dropped int64) error {
+func (b *batcher) flush(dropped uint64) error {
 	if b.count == 0 {
 		return nil
 	}

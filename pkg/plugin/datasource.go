@@ -44,6 +44,7 @@ type Datasource struct {
 	queries *queryCache
 	res     http.Handler
 	once    sync.Once
+	done    chan struct{} // closed by Dispose: running streams end and Grafana restarts them on the new instance
 
 	topicsMu    sync.Mutex
 	topicsCache topicCache
@@ -58,7 +59,7 @@ func NewDatasource(ctx context.Context, in backend.DataSourceInstanceSettings) (
 }
 
 func newDatasource(ctx context.Context, in backend.DataSourceInstanceSettings, build builder, clock clockwork.Clock) *Datasource {
-	d := &Datasource{uid: in.UID, clock: clock, log: log.DefaultLogger.With("datasource", in.UID), queries: newQueryCache(512)}
+	d := &Datasource{uid: in.UID, clock: clock, done: make(chan struct{}), log: log.DefaultLogger.With("datasource", in.UID), queries: newQueryCache(512)}
 	d.settings, d.cfgErr = LoadSettings(in)
 	if d.cfgErr == nil {
 		p, err := build(ctx, in.UID, d.settings, clock)
@@ -82,6 +83,7 @@ func newDatasource(ctx context.Context, in backend.DataSourceInstanceSettings, b
 // Dispose stops the instance's goroutines and connections (settings changed or deleted).
 func (d *Datasource) Dispose() {
 	d.once.Do(func() {
+		close(d.done)
 		if d.leases != nil {
 			d.leases.Close()
 		}
@@ -98,6 +100,17 @@ func (d *Datasource) Dispose() {
 func (d *Datasource) ready() error {
 	if d.cfgErr != nil {
 		return d.cfgErr
+	}
+	return nil
+}
+
+// readyForData is ready plus a frame builder (queries and streams).
+func (d *Datasource) readyForData() error {
+	if err := d.ready(); err != nil {
+		return err
+	}
+	if d.frames == nil {
+		return errNoFramer
 	}
 	return nil
 }

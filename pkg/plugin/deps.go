@@ -34,7 +34,7 @@ type store interface {
 // feed is one live subscription to the hub.
 type feed interface {
 	C() <-chan event.Event
-	Dropped() int64
+	Dropped() uint64
 	Close()
 }
 

@@ -130,12 +130,12 @@ func (h *fakeHub) Subscribe(_ []string, buffer int) feed {
 
 type fakeFeed struct {
 	c       chan event.Event
-	dropped int64
+	dropped uint64
 	once    sync.Once
 }
 
 func (f *fakeFeed) C() <-chan event.Event { return f.c }
-func (f *fakeFeed) Dropped() int64        { return f.dropped }
+func (f *fakeFeed) Dropped() uint64       { return f.dropped }
 func (f *fakeFeed) Close()                {}
 
 // fakeFrames makes a time + v frame; schema changes when a body has a field "w".

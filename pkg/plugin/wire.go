@@ -2,15 +2,17 @@ package plugin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
+	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
 // httpTimeout bounds every REST call the instance makes.
@@ -33,9 +35,23 @@ func buildParts(_ context.Context, uid string, s Settings, clock clockwork.Clock
 	return wireLive(uid, s, clock, src, api, hc, cat)
 }
 
-// wireLive joins the hub, frames and session; see hubwire.go.
-var wireLive = func(string, Settings, clockwork.Clock, *auth.Source, *genesys.Client, *http.Client, *tokenCatalog) (parts, error) {
-	return parts{}, errors.New("the event hub is not built into this binary yet")
+// wireLive joins the hub and the session manager (the hub is the session's sink),
+// starts the manager and registers its metrics.
+func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, api *genesys.Client, hc *http.Client, cat *tokenCatalog) (parts, error) {
+	h := hub.New(hub.Config{Retention: s.History(), MaxBytes: s.MaxBytes(), Clock: clock})
+	mgr, err := session.New(session.Config{
+		Name: uid, Auth: src, API: api, HTTPClient: hc, Clock: clock, Sink: h,
+		Logger:        log.DefaultLogger.With("datasource", uid),
+		ChannelBudget: s.Budget,
+		BackoffBase:   time.Duration(s.BackoffBase) * time.Second,
+		BackoffCap:    time.Duration(s.BackoffCap) * time.Second,
+	})
+	if err != nil {
+		return parts{}, fmt.Errorf("connection settings: %w", err)
+	}
+	unregister := registerMetrics(uid, mgr)
+	mgr.Start()
+	return parts{up: mgr, hub: hubStore{h}, frames: newFramer(), catalog: cat, stop: unregister}, nil
 }
 
 // tokenCatalog calls the REST lookups with a fresh token each time.
