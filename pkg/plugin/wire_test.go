@@ -1,0 +1,47 @@
+package plugin
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
+)
+
+// TestRealInstanceLifecycle builds an instance on the real auth, session and hub
+// against an in-process simulator: health passes, metrics are registered under the
+// data source uid, and Dispose unregisters them and stops every goroutine (goleak).
+func TestRealInstanceLifecycle(t *testing.T) {
+	sim := simulator.NewTestServer(t, simulator.Config{ClientID: "c", ClientSecret: "wire-secret"})
+	reg := prometheus.NewRegistry()
+	old := metricsRegistry
+	metricsRegistry = reg
+	defer func() { metricsRegistry = old }()
+
+	in := backend.DataSourceInstanceSettings{UID: "wire", JSONData: []byte(`{"region":"custom","baseUrl":"` + sim.URL() + `","clientId":"c"}`),
+		DecryptedSecureJSONData: map[string]string{"clientSecret": "wire-secret"}}
+	inst, err := NewDatasource(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	res, _ := d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if res.Status != backend.HealthStatusOk {
+		t.Fatalf("health: %q", res.Message)
+	}
+	mfs, err := reg.Gather()
+	if err != nil || len(mfs) == 0 {
+		t.Fatalf("no metrics registered: %v", err)
+	}
+	if !strings.Contains(mfs[0].String(), "wire") {
+		t.Errorf("metrics not labelled with the uid: %s", mfs[0])
+	}
+	d.Dispose()
+	d.Dispose() // idempotent
+	if mfs, _ := reg.Gather(); len(mfs) != 0 {
+		t.Errorf("metrics still registered after Dispose: %d families", len(mfs))
+	}
+}
