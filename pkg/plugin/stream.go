@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
 // resolveStream finds the query behind a stream path: from the address data when the
@@ -62,7 +63,7 @@ func (d *Datasource) SubscribeStream(_ context.Context, req *backend.SubscribeSt
 		if err != nil || f == nil {
 			continue
 		}
-		if initial, err := backend.NewInitialFrame(f, 1 /* data.IncludeAll */); err == nil {
+		if initial, err := backend.NewInitialFrame(f, data.IncludeAll); err == nil {
 			resp.InitialData = initial
 		}
 		break
