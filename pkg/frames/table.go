@@ -1,0 +1,217 @@
+package frames
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+)
+
+// fallbackSuffix names the string field that keeps values whose type differs from
+// the type their field got from its first value.
+const fallbackSuffix = " (text)"
+
+// cell is one value of one row before it is placed in a column.
+type cell struct {
+	name      string
+	mediaType string // observation groups: becomes a mediaType label
+	v         value
+}
+
+// column is one field of the schema. Its type is fixed by its first value.
+type column struct {
+	name   string
+	labels data.Labels
+	kind   kind
+}
+
+// schema is the ordered set of columns of one topic: it only grows, so successive
+// stream packets keep the field order and types the client already has.
+type schema struct {
+	topic     string
+	labels    data.Labels // from the topic: queueId / userId / conversationId
+	cols      []column
+	index     map[string]int  // name + "\x00" + mediaType (+ fallback marker)
+	selected  map[string]bool // nil: every field
+	matched   map[string]bool // selections that matched a field
+	conflicts map[string]int  // field name -> values moved to its fallback
+}
+
+func newSchema(topic string, labels data.Labels, fields []string) *schema {
+	s := &schema{topic: topic, labels: labels, index: map[string]int{}, conflicts: map[string]int{}}
+	if len(fields) > 0 {
+		s.selected, s.matched = map[string]bool{}, map[string]bool{}
+		for _, f := range fields {
+			if f = strings.TrimSpace(f); f != "" {
+				s.selected[f] = true
+			}
+		}
+	}
+	return s
+}
+
+// wanted reports whether a field is kept by the selection: its exact path or a
+// selected parent path (selecting `tAbandon` keeps `tAbandon.sum`).
+func (s *schema) wanted(name string) bool {
+	if s.selected == nil {
+		return true
+	}
+	for p := name; ; {
+		if s.selected[p] {
+			s.matched[p] = true
+			return true
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+// columnFor returns the index of the column for c, creating it if needed, and
+// whether it was created.
+func (s *schema) columnFor(name, mediaType string, k kind) (int, bool) {
+	key := name + "\x00" + mediaType
+	if i, ok := s.index[key]; ok {
+		return i, false
+	}
+	labels := s.labels
+	if mediaType != "" {
+		labels = data.Labels{"mediaType": mediaType}
+		for k, v := range s.labels {
+			labels[k] = v
+		}
+	}
+	s.cols = append(s.cols, column{name: name, labels: labels, kind: k})
+	s.index[key] = len(s.cols) - 1
+	return len(s.cols) - 1, true
+}
+
+// table holds the rows of one frame being built against a schema.
+type table struct {
+	s       *schema
+	times   []time.Time
+	vals    [][]value // per column, len == len(times) after each row; zero kind = null
+	changed bool      // the schema grew while building
+}
+
+// addRow places the cells of one event in the columns.
+func (t *table) addRow(at time.Time, cells []cell) {
+	row := len(t.times)
+	t.times = append(t.times, at)
+	for _, c := range cells {
+		name := c.name
+		if name == "" {
+			name = "value" // a body that is a bare scalar
+		}
+		if !t.s.wanted(name) {
+			continue
+		}
+		i := t.place(name, c.mediaType, c.v.kind)
+		if k := t.s.cols[i].kind; k != c.v.kind {
+			t.s.conflicts[name]++
+			i = t.place(name+fallbackSuffix, c.mediaType, kindString)
+			c.v = stringValue(c.v.text())
+		}
+		t.vals[i] = padTo(t.vals[i], row)
+		if len(t.vals[i]) == row+1 {
+			t.vals[i][row] = c.v // the same path twice in one body: the last wins
+		} else {
+			t.vals[i] = append(t.vals[i], c.v)
+		}
+	}
+}
+
+func (t *table) place(name, mediaType string, k kind) int {
+	i, created := t.s.columnFor(name, mediaType, k)
+	t.changed = t.changed || created
+	for len(t.vals) < len(t.s.cols) {
+		t.vals = append(t.vals, nil)
+	}
+	return i
+}
+
+func padTo(v []value, n int) []value {
+	for len(v) < n {
+		v = append(v, value{})
+	}
+	return v
+}
+
+// frame renders the table: a time field, then every schema column as a nullable
+// field of its type.
+func (t *table) frame(notices bool) *data.Frame {
+	n := len(t.times)
+	fields := make([]*data.Field, 0, len(t.s.cols)+1)
+	fields = append(fields, data.NewField("time", nil, append([]time.Time{}, t.times...)))
+	for i, col := range t.s.cols {
+		var vals []value
+		if i < len(t.vals) {
+			vals = padTo(t.vals[i], n)
+		} else {
+			vals = padTo(nil, n)
+		}
+		fields = append(fields, newField(col, vals))
+	}
+	f := data.NewFrame(t.s.topic, fields...)
+	if notices {
+		if ns := t.notices(); len(ns) > 0 {
+			f.Meta = &data.FrameMeta{Notices: ns}
+		}
+	}
+	return f
+}
+
+func newField(col column, vals []value) *data.Field {
+	switch col.kind {
+	case kindNumber:
+		out := make([]*float64, len(vals))
+		for i := range vals {
+			if vals[i].kind == kindNumber {
+				out[i] = &vals[i].num
+			}
+		}
+		return data.NewField(col.name, col.labels, out)
+	case kindBool:
+		out := make([]*bool, len(vals))
+		for i := range vals {
+			if vals[i].kind == kindBool {
+				out[i] = &vals[i].b
+			}
+		}
+		return data.NewField(col.name, col.labels, out)
+	}
+	out := make([]*string, len(vals))
+	for i := range vals {
+		if vals[i].kind == kindString {
+			out[i] = &vals[i].str
+		}
+	}
+	return data.NewField(col.name, col.labels, out)
+}
+
+// notices say what the frame could not show as asked: type conflicts and selected
+// fields that no event had.
+func (t *table) notices() []data.Notice {
+	var out []data.Notice
+	told := map[string]bool{}
+	for _, col := range t.s.cols {
+		if n := t.s.conflicts[col.name]; n > 0 && !told[col.name] {
+			told[col.name] = true
+			out = append(out, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+				"%d value(s) of field %q did not have its type %s; they are kept as text in field %q",
+				n, col.name, col.kind, col.name+fallbackSuffix)})
+		}
+	}
+	if t.s.selected != nil && len(t.times) > 0 {
+		for _, f := range sortedKeys(t.s.selected) {
+			if !t.s.matched[f] {
+				out = append(out, data.Notice{Severity: data.NoticeSeverityInfo,
+					Text: fmt.Sprintf("field %q is not in the events of %s", f, t.s.topic)})
+			}
+		}
+	}
+	return out
+}
