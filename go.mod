@@ -6,6 +6,7 @@ require github.com/grafana/grafana-plugin-sdk-go v0.299.0
 
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	github.com/stretchr/testify v1.12.1 // indirect
 	golang.org/x/oauth2 v0.38.0 // indirect
 )
 

@@ -151,7 +151,8 @@ type conversationBody struct {
 }
 
 // conversation summarises a conversation in one row for a "recent conversations"
-// table: id, first queue, participant count, purposes, media and per-purpose states.
+// table: id, first queue, participant count, purposes, media and the state of every
+// media session as purpose:media:state.
 // Conversation bodies carry no event time of their own: time is arrival.
 func conversation(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
 	var b conversationBody
@@ -178,7 +179,7 @@ func conversation(body json.RawMessage, cells []cell) ([]cell, time.Time, error)
 			}
 			media = appendNew(media, m.name)
 			for _, s := range ss {
-				states = append(states, purpose+":"+strings.ToLower(s.State))
+				states = append(states, purpose+":"+m.name+":"+strings.ToLower(s.State))
 			}
 		}
 	}
