@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -133,7 +134,27 @@ func (s *Source) fetch(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, classify(err)
 	}
-	return Token{Value: ot.AccessToken, Fetched: fetched, Expiry: expiryOf(ot.AccessToken, fetched, ot.ExpiresIn)}, nil
+	return Token{Value: ot.AccessToken, Fetched: fetched, Expiry: expiryOf(ot.AccessToken, fetched, expiresIn(ot))}, nil
+}
+
+// expiresIn reads the wire "expires_in" (seconds). oauth2 turns it into an Expiry on
+// the real clock, so the raw value is preferred; the Expiry is the last resort.
+func expiresIn(ot *oauth2.Token) int64 {
+	switch v := ot.Extra("expires_in").(type) {
+	case float64:
+		return int64(v)
+	case string:
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	if ot.ExpiresIn > 0 {
+		return ot.ExpiresIn
+	}
+	if !ot.Expiry.IsZero() {
+		return int64(time.Until(ot.Expiry).Round(time.Second) / time.Second)
+	}
+	return 0
 }
 
 // classify turns an oauth2 error into ErrAuth for rejected credentials, or a plain

@@ -14,7 +14,9 @@ type Token struct {
 	Fetched time.Time // when this source obtained it
 }
 
-func (t Token) String() string   { return "auth.Token{redacted, expires " + t.Expiry.UTC().Format(time.RFC3339) + "}" }
+func (t Token) String() string {
+	return "auth.Token{redacted, expires " + t.Expiry.UTC().Format(time.RFC3339) + "}"
+}
 func (t Token) GoString() string { return t.String() }
 
 // ValidFor reports whether the token is still valid for at least d after now.
