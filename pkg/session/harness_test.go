@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"net/http"
@@ -94,13 +95,14 @@ func (l *logCapture) all() string {
 }
 
 type harness struct {
-	t     *testing.T
-	clock *clockwork.FakeClock
-	sim   *simulator.Server
-	src   *auth.Source
-	m     *Manager
-	sink  *recSink
-	logs  *logCapture
+	t      *testing.T
+	clock  *clockwork.FakeClock
+	sim    *simulator.Server
+	src    *auth.Source
+	tokens *tokenSpy
+	m      *Manager
+	sink   *recSink
+	logs   *logCapture
 }
 
 var epoch = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
@@ -128,12 +130,56 @@ func newHarness(t *testing.T, sc simulator.Config, mod func(*Config, *auth.Confi
 	if h.src, err = auth.New(ac); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Auth = h.src
+	h.tokens = &tokenSpy{Source: h.src}
+	cfg.Auth = h.tokens
 	if h.m, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(h.m.Close)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("manager log:\n%s", h.logs.all())
+		}
+		h.m.Close()
+		hc.CloseIdleConnections()
+		h.assertNoSecrets()
+	})
 	return h
+}
+
+// tokenSpy remembers every token handed to the manager, to look for them in logs.
+type tokenSpy struct {
+	*auth.Source
+	mu   sync.Mutex
+	seen []string
+}
+
+func (s *tokenSpy) Token(ctx context.Context) (auth.Token, error) {
+	t, err := s.Source.Token(ctx)
+	if err == nil {
+		s.mu.Lock()
+		s.seen = append(s.seen, t.Value)
+		s.mu.Unlock()
+	}
+	return t, err
+}
+
+// assertNoSecrets fails when the secret or any token shows in logs or Status JSON.
+func (h *harness) assertNoSecrets() {
+	h.t.Helper()
+	st, _ := json.Marshal(h.m.Status())
+	text := h.logs.all() + "\n" + string(st)
+	h.tokens.mu.Lock()
+	defer h.tokens.mu.Unlock()
+	for _, secret := range append([]string{testSecret}, h.tokens.seen...) {
+		if secret != "" && strings.Contains(text, secret) {
+			h.t.Errorf("a secret or token leaked into logs or status")
+		}
+	}
+	for _, c := range h.sim.Channels() {
+		if strings.Contains(string(st), c.ID) {
+			h.t.Errorf("status shows a full channel id (the socket's credential)")
+		}
+	}
 }
 
 // eventually polls cond (real time, ms steps) for up to 5 s.
@@ -191,17 +237,19 @@ func (h *harness) state() string { return h.m.Status().State }
 func (h *harness) start(topics ...string) func() {
 	h.m.Start()
 	rel := h.m.Acquire(topics...)
-	h.eventually("connected", func() bool { return h.state() == StateConnected && len(h.sim.Channels()) > 0 && h.allConnected() })
+	h.eventually("connected", func() bool { return h.state() == StateConnected && h.allConnected() })
 	return rel
 }
 
+// allConnected: the manager has channels and each has its socket.
 func (h *harness) allConnected() bool {
-	for _, c := range h.sim.Channels() {
+	chs := h.m.Status().Channels
+	for _, c := range chs {
 		if !c.Connected {
 			return false
 		}
 	}
-	return true
+	return len(chs) > 0
 }
 
 // publishSeen publishes one event and waits until the sink has it.

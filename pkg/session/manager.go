@@ -36,8 +36,9 @@ type Manager struct {
 	mu        sync.Mutex
 	topics    map[string]*topicRef // by event.Key
 	channels  []*channelState
-	retired   []*socketConn // replaced sockets draining until drainAt
-	notes     []note        // from readers to the loop, bounded
+	retired   []*socketConn            // replaced sockets draining until drainAt
+	live      map[*socketConn]struct{} // every socket whose reader runs
+	notes     []note                   // from readers to the loop, bounded
 	state     string
 	reason    string
 	since     time.Time
@@ -89,7 +90,7 @@ func New(cfg Config) (*Manager, error) {
 	bo.Reset()
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Manager{
-		cfg: cfg, topics: map[string]*topicRef{}, openGaps: map[string]event.Gap{},
+		cfg: cfg, topics: map[string]*topicRef{}, openGaps: map[string]event.Gap{}, live: map[*socketConn]struct{}{},
 		state: StateConnecting, reason: "not started", since: cfg.Clock.Now(),
 		dedupe: newDedupe(cfg.DedupeSize), bo: bo,
 		wake: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
@@ -124,7 +125,10 @@ func (m *Manager) Close() {
 	m.cancel()
 	m.loopWG.Wait() // the loop has stopped: no new sockets from here on
 	m.mu.Lock()
-	socks := m.allSocketsLocked()
+	socks := make([]*socketConn, 0, len(m.live))
+	for s := range m.live {
+		socks = append(socks, s)
+	}
 	m.channels, m.retired = nil, nil
 	m.setStateLocked(StateStopped, "closed")
 	for _, w := range m.checks {
@@ -135,8 +139,6 @@ func (m *Manager) Close() {
 	for _, s := range socks {
 		s.close()
 	}
-	m.probeMu.Lock() // a running Check probe finishes its socket first
-	m.probeMu.Unlock()
 	m.wg.Wait() // readers
 }
 

@@ -56,6 +56,9 @@ func (m *Manager) dial(ctx context.Context, ch *channelState) (*socketConn, erro
 	s := &socketConn{conn: conn, ch: ch, done: make(chan struct{})}
 	s.lastMsg.Store(m.cfg.Clock.Now().UnixNano())
 	m.ctr.add(&m.ctr.sockets, 1)
+	m.mu.Lock()
+	m.live[s] = struct{}{} // Close closes whatever is still open here
+	m.mu.Unlock()
 	m.wg.Add(1)
 	go m.read(s)
 	return s, nil
@@ -87,6 +90,11 @@ func (s *socketConn) ping() error {
 func (m *Manager) read(s *socketConn) {
 	defer m.wg.Done()
 	defer close(s.done)
+	defer func() {
+		m.mu.Lock()
+		delete(m.live, s)
+		m.mu.Unlock()
+	}()
 	max := int64(m.cfg.MaxMessageBytes)
 	for {
 		_, r, err := s.conn.NextReader()

@@ -1,0 +1,132 @@
+package session
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
+)
+
+// The seed thread: 502s while the link is down, the token expires meanwhile, and an
+// upgrade with the stale token would be dropped (1006). The manager must check the
+// token before the handshake: exactly one refresh, one new channel, then events.
+func TestSeedStaleTokenAfter502s(t *testing.T) {
+	h := newHarness(t, simulator.Config{TokenLifetime: time.Hour, DropStaleUpgrades: true}, nil)
+	h.start(topicA)
+	tokens, creates := h.sim.Count("token"), h.sim.Count("channel_create")
+	cancel := h.sim.FailHTTP(simulator.HTTPFault{Status: 502})
+	h.sim.DropAllSockets()
+	h.advanceUntil("token expiry during the 502s", time.Minute, 2*time.Hour, func() bool {
+		return h.clock.Now().After(epoch.Add(61 * time.Minute))
+	})
+	faults := h.sim.Count("http_fault")
+	cancel()
+	h.advanceUntil("recovery", 10*time.Second, 10*time.Minute, func() bool { return h.state() == StateConnected && h.allConnected() })
+	h.publishSeen(topicA)
+	if got := h.sim.Count("token") - tokens; got != 1 {
+		t.Errorf("token refreshes = %d, want exactly 1", got)
+	}
+	if got := h.sim.Count("channel_create") - creates; got != 1 {
+		t.Errorf("new channels = %d, want exactly 1", got)
+	}
+	if n := h.sim.Count("upgrade_dropped") + h.sim.Count("upgrade_rejected") + h.sim.Count("unauthorized"); n != 0 {
+		t.Errorf("%d handshakes used a stale token", n)
+	}
+	// Full-jitter backoff capped at 120 s: about 2 attempts a minute at most, never a tight loop.
+	if faults > 150 {
+		t.Errorf("%d requests during 61 minutes of 502s: backoff not bounding the retries", faults)
+	}
+	t.Logf("requests refused during the outage: %d", faults)
+}
+
+func TestTokenWithinMarginRefreshedBeforeHandshake(t *testing.T) {
+	h := newHarness(t, simulator.Config{TokenLifetime: 10 * time.Minute}, nil)
+	h.start(topicA)
+	// The channel belongs to its token: before the token enters its last minute the
+	// manager moves to a new channel made with a new token, without any 401.
+	h.advanceUntil("replacement channel", 10*time.Second, 12*time.Minute, func() bool { return h.sim.Count("channel_create") == 2 && h.allConnected() })
+	if h.clock.Now().After(epoch.Add(10 * time.Minute)) {
+		t.Errorf("replaced only at %s, after the token expired", h.clock.Now().Sub(epoch))
+	}
+	h.publishSeen(topicA)
+	if n := h.sim.Count("unauthorized") + h.sim.Count("upgrade_rejected"); n != 0 {
+		t.Errorf("%d requests were refused: the token was refreshed after a 401, not before", n)
+	}
+	if n := h.sim.Count("token"); n != 2 {
+		t.Errorf("tokens = %d, want 2", n)
+	}
+}
+
+func TestStaticJWTExpiredIsNeverSent(t *testing.T) {
+	expired := signedJWT(t, epoch.Add(-time.Minute))
+	h := newHarness(t, simulator.Config{}, func(_ *Config, ac *auth.Config) {
+		*ac = auth.Config{Mode: auth.ModeStaticToken, StaticToken: expired, Clock: ac.Clock}
+	})
+	h.m.Start()
+	h.m.Acquire(topicA)
+	h.eventually("auth_failed", func() bool { return h.state() == StateAuthFailed })
+	if r := h.m.Status().Reason; !strings.Contains(r, "static token expired at") || !strings.Contains(r, "enter a new token") {
+		t.Errorf("reason = %q", r)
+	}
+	if n := h.sim.Count("unauthorized") + h.sim.Count("channel_create"); n != 0 {
+		t.Errorf("the expired token was sent %d times", n)
+	}
+}
+
+func TestWrongSecretAuthFailedBoundedThenRecovers(t *testing.T) {
+	h := newHarness(t, simulator.Config{ClientSecret: "rotated-secret"}, nil)
+	h.m.Start()
+	h.m.Acquire(topicA)
+	h.eventually("auth_failed", func() bool { return h.state() == StateAuthFailed })
+	if r := h.m.Status().Reason; !strings.Contains(r, "HTTP 401 unauthorized_client") {
+		t.Errorf("reason = %q", r)
+	}
+	h.advanceUntil("three hours", time.Minute, 3*time.Hour, func() bool { return h.clock.Now().Sub(epoch) >= 3*time.Hour })
+	denied := h.sim.Count("token_denied")
+	if max := int(3*time.Hour/(5*time.Minute)) + 2; denied > max {
+		t.Errorf("%d token requests in 3 h of auth failure, want at most %d", denied, max)
+	}
+	if err := h.m.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "unauthorized_client") {
+		t.Errorf("Check = %v", err)
+	}
+	h.sim.SetCredentials("sim-client", testSecret)
+	h.advanceUntil("recovery", time.Minute, 10*time.Minute, func() bool { return h.state() == StateConnected && h.allConnected() })
+	h.publishSeen(topicA)
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	h.sim.FailHTTP(simulator.HTTPFault{PathPrefix: "/api/v2/notifications/channels", Method: "POST", Status: 429, RetryAfter: 90 * time.Second, Count: 1})
+	h.m.Start()
+	h.m.Acquire(topicA)
+	h.eventually("429 seen", func() bool { return h.state() == StateReconnecting })
+	if next := h.m.Status().NextAttempt; next.Sub(h.clock.Now()) < 90*time.Second {
+		t.Fatalf("next attempt in %s, want >= Retry-After 90s", next.Sub(h.clock.Now()))
+	}
+	h.advanceUntil("connected", 10*time.Second, 5*time.Minute, func() bool { return h.state() == StateConnected && h.allConnected() })
+	for _, r := range h.sim.Records() {
+		if r.Kind == "channel_create" && r.Time.Sub(epoch) < 90*time.Second {
+			t.Errorf("channel created %s after the 429, before Retry-After", r.Time.Sub(epoch))
+		}
+	}
+}
+
+func Test503StormBoundedByBackoff(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	h.start(topicA)
+	cancel := h.sim.FailHTTP(simulator.HTTPFault{Status: 503})
+	h.sim.DropAllSockets()
+	h.advanceUntil("an hour of 503s", 10*time.Second, 2*time.Hour, func() bool { return h.clock.Now().Sub(epoch) >= time.Hour })
+	n := h.sim.Count("http_fault")
+	if n < 10 || n > 120 {
+		t.Errorf("%d attempts in an hour of 503s; want the backoff (cap 120 s, full jitter) to allow roughly 30-60", n)
+	}
+	if st := h.m.Status(); st.Attempt < 5 || st.State != StateReconnecting {
+		t.Errorf("status %s attempt %d", st.State, st.Attempt)
+	}
+	cancel()
+	h.advanceUntil("recovery", 10*time.Second, 5*time.Minute, func() bool { return h.state() == StateConnected && h.allConnected() })
+	h.publishSeen(topicA)
+}
