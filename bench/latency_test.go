@@ -1,0 +1,106 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
+)
+
+// latencyRun is how long each rate is held (real time).
+const latencyRun = 2 * time.Second
+
+// BenchmarkLatency measures the time the plugin adds between an event's arrival (the
+// session stamps Received when it reads the message) and the ready Grafana Live packet
+// that carries it, at paced publishing rates. pkg/plugin additionally waits up to its
+// 100 ms flush tick (or 500 events) before sending: that batching wait is not included.
+func BenchmarkLatency(b *testing.B) {
+	for _, rate := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				lat, sent := measureLatency(b, rate)
+				if len(lat) == 0 {
+					b.Fatal("no event reached a packet")
+				}
+				sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+				ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+				b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+				b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+				b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+				b.ReportMetric(float64(len(lat)), "events")
+				b.ReportMetric(float64(sent-len(lat)), "missing")
+			}
+		})
+	}
+}
+
+func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
+	h := hub.New(hub.Config{})
+	probe := simulator.NewTestServer(b, simulator.Config{})
+	smp, _, _ := loadSample(probe)
+	topics := sampleTopics(smp)
+	bodies := make([]json.RawMessage, len(smp))
+	for i, e := range smp {
+		var env struct {
+			EventBody json.RawMessage `json:"eventBody"`
+		}
+		_ = json.Unmarshal(e.Msg, &env)
+		bodies[i] = env.EventBody
+	}
+	var mu sync.Mutex
+	var lat []time.Duration
+	p := newPipeline(h, topics, streamBuffer, func(evs []event.Event, ready time.Time) {
+		mu.Lock()
+		for _, e := range evs {
+			lat = append(lat, ready.Sub(e.Received))
+		}
+		mu.Unlock()
+	})
+	done := make(chan struct{})
+	go func() { defer close(done); p.run() }()
+	r := newRig(b, clockwork.NewRealClock(), simulator.Config{}, h, nil)
+	r.m.Start()
+	release := r.m.Acquire(topics...)
+	defer release()
+	r.waitConnected(b, 1)
+
+	// Pace in 1 ms slots: rate/1000 events per slot.
+	perSlot := rate / 1000
+	sent := 0
+	start := time.Now()
+	for slot := 0; time.Since(start) < latencyRun; slot++ {
+		for k := 0; k < perSlot; k++ {
+			i := sent % len(smp)
+			if r.sim.Publish(smp[i].Topic, bodies[i]) > 0 {
+				sent++
+			}
+		}
+		if wait := time.Until(start.Add(time.Duration(slot+1) * time.Millisecond)); wait > 0 {
+			time.Sleep(wait)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		n := len(lat)
+		mu.Unlock()
+		if n+int(p.sub.Dropped()) >= sent || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	release()
+	p.sub.Close()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]time.Duration(nil), lat...), sent
+}
