@@ -35,9 +35,9 @@ type panel struct {
 	Panels []panel `json:"panels"` // a collapsed row's panels
 }
 
-// variableKinds are the kinds of the data source's variable query ({"kind":…,"query":…}):
-// the entity lists its /queues and /users resources serve (docs/architecture.md).
-var variableKinds = []string{"queues", "users"}
+// variableKinds are the kinds of the data source's variable query ({"kind":…,"query":…},
+// GenesysVariableQuery in src/types.ts): the lists its /queues, /users and /topics serve.
+var variableKinds = []string{"queues", "users", "topics"}
 
 // readDashboards loads every provisioned dashboard.
 func readDashboards(t *testing.T) map[string]dashboard {

@@ -105,11 +105,21 @@ func (r queryRules) validate(q pluginQuery) error {
 		}
 	}
 	for _, f := range q.Fields {
-		if !slices.Contains(r.fields[template], f) {
-			return fmt.Errorf("topic %q: no field %q in its events (seen: %v)", template, f, r.fields[template])
+		if !r.hasField(template, f) {
+			return fmt.Errorf("topic %q: its frames have no field %q (they have: %v)", template, f, r.fields[template])
 		}
 	}
 	return nil
+}
+
+// hasField: a field selects a frame field of that name or the fields under it (a.b → a.b.c).
+func (r queryRules) hasField(template, f string) bool {
+	for _, name := range r.fields[template] {
+		if name == f || strings.HasPrefix(name, f+".") {
+			return true
+		}
+	}
+	return false
 }
 
 func (r queryRules) checkID(id string) error {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
 )
@@ -27,12 +29,12 @@ type topicInfo struct {
 type simulated struct {
 	pop    generator.Population
 	topics map[string]topicInfo // socket-capable topics by template
-	fields map[string][]string  // by template: field paths its sample events carry
+	fields map[string][]string  // by template: frame field names of its sample events (pkg/frames)
 }
 
 // startSimulator runs the simulator in-process with the organisation flags of the compose
 // file (seed, queues, agents), reads its topic catalogue over HTTP as the plugin does and
-// collects the fields of a sample of its events.
+// collects the field names pkg/frames gives a sample of its events.
 func startSimulator(t *testing.T, f simFlags) simulated {
 	t.Helper()
 	sim := simulator.NewTestServer(t, simulator.Config{Seed: f.seed, Queues: f.queues, Agents: f.agents,
@@ -65,26 +67,33 @@ func startSimulator(t *testing.T, f simFlags) simulated {
 	if len(s.topics) == 0 {
 		t.Fatal("the simulator offers no socket topics")
 	}
+	// the fields the plugin's frames (pkg/frames) give the simulator's events, by template
 	model := generator.NewModel(s.pop, f.seed, generator.Config{}, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
-	seen := map[string]map[string]bool{}
+	byTopic := map[string][]event.Event{}
 	for _, ev := range model.Sample(3000) {
-		tmpl := simulated{topics: s.topics}.templateOf(ev.Topic)
+		body, err := json.Marshal(ev.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byTopic[ev.Topic] = append(byTopic[ev.Topic], event.Event{Topic: ev.Topic, Body: body, Received: time.Now()})
+	}
+	seen := map[string]map[string]bool{}
+	for topic, events := range byTopic {
+		tmpl := s.templateOf(topic)
 		if tmpl == "" {
 			continue
+		}
+		frame, err := frames.Build(topic, events, frames.Options{})
+		if err != nil {
+			t.Fatalf("pkg/frames cannot build %s from the simulator's events: %v", topic, err)
 		}
 		if seen[tmpl] == nil {
 			seen[tmpl] = map[string]bool{}
 		}
-		b, err := json.Marshal(ev.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var body map[string]any
-		if err := json.Unmarshal(b, &body); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range fieldPaths(tmpl, body) {
-			seen[tmpl][p] = true
+		for _, fld := range frame.Fields {
+			if fld.Name != "time" {
+				seen[tmpl][fld.Name] = true
+			}
 		}
 	}
 	for tmpl, set := range seen {
@@ -113,45 +122,6 @@ func getJSON(t *testing.T, c *http.Client, req *http.Request, v any) {
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
-}
-
-// fieldPaths lists the field names the plugin's frames give an event body: dotted paths of
-// nested objects (arrays stay one field), and for queue observations one field per metric
-// statistic (metric.stat), where a metric's count is also the bare metric name (oWaiting),
-// as docs/architecture.md describes ("oWaiting", "oServiceLevel.ratio", "tAbandon.sum").
-func fieldPaths(template string, body map[string]any) []string {
-	if strings.HasPrefix(template, "v2.analytics.queues.") {
-		var out []string
-		data, _ := body["data"].([]any)
-		for _, d := range data {
-			metrics, _ := d.(map[string]any)["metrics"].([]any)
-			for _, m := range metrics {
-				mm, _ := m.(map[string]any)
-				name, _ := mm["metric"].(string)
-				stats, _ := mm["stats"].(map[string]any)
-				for stat := range stats {
-					out = append(out, name+"."+stat)
-					if stat == "count" {
-						out = append(out, name)
-					}
-				}
-			}
-		}
-		return out
-	}
-	var out []string
-	var walk func(prefix string, v map[string]any)
-	walk = func(prefix string, v map[string]any) {
-		for k, x := range v {
-			if child, ok := x.(map[string]any); ok {
-				walk(prefix+k+".", child)
-				continue
-			}
-			out = append(out, prefix+k)
-		}
-	}
-	walk("", body)
-	return out
 }
 
 // simFlags are the simulator settings the demo depends on, read from docker-compose.yaml.
