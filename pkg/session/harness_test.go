@@ -222,7 +222,7 @@ func (h *harness) advanceUntil(what string, step, max time.Duration, cond func()
 
 // settled gives goroutines a few ms to react before evaluating cond.
 func (h *harness) settled(cond func() bool) bool {
-	for i := 0; i < 20; i++ {
+	for i := 0; i < 3; i++ {
 		if cond() {
 			return true
 		}
