@@ -243,13 +243,15 @@ func (h *harness) start(topics ...string) func() {
 
 // allConnected: the manager has channels and each has its socket.
 func (h *harness) allConnected() bool {
-	chs := h.m.Status().Channels
-	for _, c := range chs {
+	st := h.m.Status()
+	for _, c := range st.Channels {
 		if !c.Connected {
 			return false
 		}
 	}
-	return len(chs) > 0
+	// The simulator records an upgrade once it attached the socket, a moment after
+	// the client saw the 101: wait for it so server-side faults reach our sockets.
+	return len(st.Channels) > 0 && h.sim.Count("upgrade") >= int(st.Counters.SocketsOpened)
 }
 
 // publishSeen publishes one event and waits until the sink has it.

@@ -41,7 +41,8 @@ type Counters struct {
 	TokenFailures   int64 `json:"tokenFailures"`
 }
 
-// ChannelStatus describes one channel. The id is shortened: it is the socket's credential.
+// ChannelStatus describes one channel. The id is shortened: it is the socket's
+// credential. A channel still being created has an empty id.
 type ChannelStatus struct {
 	ID        string    `json:"id"`
 	Topics    int       `json:"topics"`
@@ -81,10 +82,7 @@ func (m *Manager) Status() Status {
 	if m.nextTry.After(m.cfg.Clock.Now()) {
 		st.NextAttempt = m.nextTry
 	}
-	for _, ch := range m.channels {
-		if ch.id == "" {
-			continue
-		}
+	for _, ch := range m.channels { // a channel not created yet shows with an empty id
 		st.Channels = append(st.Channels, ChannelStatus{ID: shortID(ch.id), Topics: len(ch.topics), Expires: ch.expires, Connected: ch.sock != nil})
 	}
 	for _, r := range m.topics {
