@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -86,6 +87,9 @@ func (m *Manager) Register(reg prometheus.Registerer) (unregister func(), err er
 		return func() {}, nil
 	}
 	c := m.Collector()
+	key := ownerKey{reg, m.cfg.Name}
+	owners.Lock()
+	defer owners.Unlock()
 	if err := reg.Register(c); err != nil {
 		var are prometheus.AlreadyRegisteredError
 		if !errors.As(err, &are) {
@@ -95,7 +99,26 @@ func (m *Manager) Register(reg prometheus.Registerer) (unregister func(), err er
 		if err := reg.Register(c); err != nil {
 			return func() {}, err
 		}
-		return func() { reg.Unregister(c) }, nil
 	}
-	return func() { reg.Unregister(c) }, nil
+	owners.m[key] = c
+	return func() {
+		owners.Lock()
+		defer owners.Unlock()
+		// Unregister goes by descriptor, which a replacement shares: remove only our own.
+		if owners.m[key] == c {
+			reg.Unregister(c)
+			delete(owners.m, key)
+		}
+	}, nil
 }
+
+type ownerKey struct {
+	reg  prometheus.Registerer
+	name string
+}
+
+// owners remembers which manager's collector is registered per registry and name.
+var owners = struct {
+	sync.Mutex
+	m map[ownerKey]prometheus.Collector
+}{m: map[ownerKey]prometheus.Collector{}}
