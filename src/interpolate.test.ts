@@ -1,25 +1,5 @@
-import { ScopedVars } from '@grafana/data';
-import { TemplateSrv } from '@grafana/runtime';
-
 import { interpolateQuery } from './interpolate';
-
-// A TemplateSrv that knows $queue (multi-value), $one (single) and $topic, and honours the
-// format function the way Grafana's does (it receives arrays for multi-value variables).
-function fakeTemplateSrv(vars: Record<string, string | string[]>): TemplateSrv {
-  return {
-    replace: (target?: string, _s?: ScopedVars, format?: string | Function) =>
-      (target ?? '').replace(/\$(\w+)/g, (m, name) => {
-        const v = vars[name];
-        if (v === undefined) {
-          return m;
-        }
-        return typeof format === 'function' ? format(v) : Array.isArray(v) ? `{${v.join(',')}}` : v;
-      }),
-    getVariables: () => [],
-    containsTemplate: () => false,
-    updateTimeRange: () => {},
-  } as unknown as TemplateSrv;
-}
+import { fakeTemplateSrv } from './testing/templateSrv';
 
 describe('interpolateQuery', () => {
   const srv = fakeTemplateSrv({
