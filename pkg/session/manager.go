@@ -95,9 +95,6 @@ func New(cfg Config) (*Manager, error) {
 		dedupe: newDedupe(cfg.DedupeSize), bo: bo,
 		wake: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
 	}
-	if cfg.Name != "" {
-		m.cfg.Logger = cfg.Logger.With("datasource", cfg.Name)
-	}
 	return m, nil
 }
 
