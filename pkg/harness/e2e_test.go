@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("%v %q", res.Status, res.Message)
 		}
 	})
-	q := fmt.Sprintf(`{"topic":"v2.analytics.queues.{id}.observations","ids":[%q],"fields":["oWaiting.count"]}`, queue)
+	q := fmt.Sprintf(`{"topic":"v2.analytics.queues.{id}.observations","ids":[%q],"fields":["oWaiting"]}`, queue)
 	t.Run("no data", func(t *testing.T) {
 		frames := p.query(ctx, t, tr, good, q, true)
 		for _, f := range frames {
@@ -59,9 +60,6 @@ func TestEndToEnd(t *testing.T) {
 		channel = frames[0].Meta.Channel
 	})
 	t.Run("stream", func(t *testing.T) {
-		if channel == "" {
-			t.Skip("TEMPORARY: no channel without the frame builder")
-		}
 		path := strings.TrimPrefix(channel, "ds/sim/")
 		sub, err := p.stream.SubscribeStream(ctx, &pluginv2.SubscribeStreamRequest{PluginContext: good.pluginContext(), Path: path})
 		tr.add(sub)
@@ -75,28 +73,45 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		topic := "v2.analytics.queues." + queue + ".observations"
-		for env.sim.Publish(topic, observation(queue, 3)) == 0 { // until the subscription is live
-			if ctx.Err() != nil {
-				t.Fatal("the plugin never subscribed the topic on the simulator")
+		// The query's lease already subscribed the topic upstream, but RunStream joins
+		// the hub asynchronously: publish until the first packet arrives.
+		stop := make(chan struct{})
+		go func() {
+			for {
+				env.sim.Publish(topic, observation(queue, 3))
+				select {
+				case <-stop:
+					return
+				case <-time.After(50 * time.Millisecond):
+				}
 			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		}()
 		pkt, err := run.Recv()
+		close(stop)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("first packet: %v", err)
 		}
 		tr.add(pkt)
-		if !strings.Contains(string(pkt.Data), `"schema"`) || !strings.Contains(string(pkt.Data), "3") {
-			t.Fatalf("first packet %s", pkt.Data)
+		if !strings.Contains(string(pkt.Data), `"schema"`) || !slices.Contains(packetValues(t, pkt.Data, "oWaiting"), 3) {
+			t.Fatalf("first packet should carry the schema and oWaiting 3: %s", pkt.Data)
 		}
 		env.sim.Publish(topic, observation(queue, 5))
-		pkt, err = run.Recv()
-		if err != nil {
-			t.Fatal(err)
+		dataOnly := 0
+		for {
+			pkt, err = run.Recv()
+			if err != nil {
+				t.Fatalf("waiting for the value 5: %v", err)
+			}
+			tr.add(pkt)
+			if !strings.Contains(string(pkt.Data), `"schema"`) {
+				dataOnly++
+			}
+			if slices.Contains(packetValues(t, pkt.Data, "oWaiting"), 5) {
+				break
+			}
 		}
-		tr.add(pkt)
-		if strings.Contains(string(pkt.Data), `"schema"`) || !strings.Contains(string(pkt.Data), "5") {
-			t.Fatalf("second packet should be data only with 5: %s", pkt.Data)
+		if dataOnly == 0 {
+			t.Errorf("every packet resent the schema; want data-only packets while it holds")
 		}
 	})
 	t.Run("history and alert", func(t *testing.T) {
@@ -139,6 +154,44 @@ func TestEndToEnd(t *testing.T) {
 	})
 }
 
+// packetValues decodes a stream packet (full or data-only, against the last schema
+// seen) and returns the values of the named field.
+func packetValues(t *testing.T, raw []byte, field string) []float64 {
+	t.Helper()
+	var pkt struct {
+		Schema *struct {
+			Fields []struct{ Name string } `json:"fields"`
+		} `json:"schema"`
+		Data struct {
+			Values [][]any `json:"values"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &pkt); err != nil {
+		t.Fatalf("packet is not JSON: %v", err)
+	}
+	if pkt.Schema != nil {
+		lastSchema = nil
+		for _, f := range pkt.Schema.Fields {
+			lastSchema = append(lastSchema, f.Name)
+		}
+	}
+	var out []float64
+	for i, name := range lastSchema {
+		if name != field || i >= len(pkt.Data.Values) {
+			continue
+		}
+		for _, v := range pkt.Data.Values[i] {
+			if f, ok := v.(float64); ok {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// lastSchema is the field names of the last full packet (one stream per test run).
+var lastSchema []string
+
 func numericValues(frames data.Frames) int {
 	n := 0
 	for _, f := range frames {
@@ -177,9 +230,6 @@ func (p *pluginProc) query(ctx context.Context, t *testing.T, tr *transcript, s 
 	}
 	r := out.Responses["A"]
 	if r.Error != nil {
-		if strings.Contains(r.Error.Error(), "pkg/frames missing") {
-			t.Skip("TEMPORARY: the frame builder is not wired yet") // removed once pkg/frames lands
-		}
 		t.Fatalf("query error: %v", r.Error)
 	}
 	return r.Frames

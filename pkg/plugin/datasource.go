@@ -103,14 +103,3 @@ func (d *Datasource) ready() error {
 	}
 	return nil
 }
-
-// readyForData is ready plus a frame builder (queries and streams).
-func (d *Datasource) readyForData() error {
-	if err := d.ready(); err != nil {
-		return err
-	}
-	if d.frames == nil {
-		return errNoFramer
-	}
-	return nil
-}

@@ -30,7 +30,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 }
 
 func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64, fromAlert bool) backend.DataResponse {
-	if err := d.readyForData(); err != nil {
+	if err := d.ready(); err != nil {
 		return backend.ErrDataResponse(backend.StatusBadRequest, d.scrub(err.Error()))
 	}
 	q, err := ParseQuery(dq.JSON)

@@ -13,7 +13,7 @@ import (
 // frontend sent it (validated again, and it must hash to the path's key), otherwise
 // from the queries QueryData registered. orgOK reports the org check.
 func (d *Datasource) resolveStream(pctx backend.PluginContext, path string, raw json.RawMessage) (Query, backend.SubscribeStreamStatus, error) {
-	if err := d.readyForData(); err != nil {
+	if err := d.ready(); err != nil {
 		return Query{}, backend.SubscribeStreamStatusNotFound, err
 	}
 	key, err := keyFromPath(path)
