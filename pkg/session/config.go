@@ -106,7 +106,10 @@ func (c *Config) fill() error {
 		c.ChannelBudget = 3
 	}
 	if c.MaxTopicsPerChannel <= 0 {
-		c.MaxTopicsPerChannel = 1000
+		c.MaxTopicsPerChannel = maxTopicsPerChannel
+	}
+	if c.MaxTopicsPerChannel > maxTopicsPerChannel {
+		return fmt.Errorf("session config: at most %d topics fit on a channel (Genesys' limit), got %d", maxTopicsPerChannel, c.MaxTopicsPerChannel)
 	}
 	if c.MaxMessageBytes <= 0 {
 		c.MaxMessageBytes = 1 << 20
@@ -119,6 +122,9 @@ func (c *Config) fill() error {
 	}
 	return nil
 }
+
+// maxTopicsPerChannel is Genesys' limit: a PUT with more topics fails with 400.
+const maxTopicsPerChannel = 1000
 
 // lockedRand makes a math/rand source safe for concurrent use.
 type lockedRand struct {

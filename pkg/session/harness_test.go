@@ -251,7 +251,7 @@ func (h *harness) allConnected() bool {
 	}
 	// The simulator records an upgrade once it attached the socket, a moment after
 	// the client saw the 101: wait for it so server-side faults reach our sockets.
-	return len(st.Channels) > 0 && h.sim.Count("upgrade") >= int(st.Counters.SocketsOpened)
+	return len(st.Channels) > 0 && h.sim.Count("upgrade")+h.sim.Count("upgrade_dropped") >= int(st.Counters.SocketsOpened)
 }
 
 // publishSeen publishes one event and waits until the sink has it.

@@ -168,6 +168,8 @@ func (m *Manager) Acquire(topics ...string) (release func()) {
 }
 
 func (m *Manager) release(keys []string) {
+	now := m.cfg.Clock.Now()
+	var closed []event.Gap
 	m.mu.Lock()
 	for _, k := range keys {
 		r := m.topics[k]
@@ -183,11 +185,11 @@ func (m *Manager) release(keys []string) {
 			r.ch.dirty = true
 		}
 		if g, ok := m.openGaps[k]; ok { // nobody watches it any more: the gap ends here
-			delete(m.openGaps, k)
-			_ = g
+			closed = append(closed, m.closeGapLocked(k, g, now))
 		}
 	}
 	m.mu.Unlock()
+	m.emit(nil, closed, nil)
 	m.poke()
 }
 

@@ -57,6 +57,11 @@ func (m *Manager) dial(ctx context.Context, ch *channelState) (*socketConn, erro
 	s.lastMsg.Store(m.cfg.Clock.Now().UnixNano())
 	m.ctr.add(&m.ctr.sockets, 1)
 	m.mu.Lock()
+	if m.stopped { // Close has begun: it must not wait for a reader it cannot see
+		m.mu.Unlock()
+		_ = conn.Close()
+		return nil, errStopped
+	}
 	m.live[s] = struct{}{} // Close closes whatever is still open here
 	m.mu.Unlock()
 	m.wg.Add(1)
