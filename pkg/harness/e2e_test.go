@@ -137,6 +137,33 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("topics lack queue observations: %.300s", body)
 		}
 	})
+	t.Run("rejected topic notice", func(t *testing.T) {
+		user := env.sim.Population().Agents[0].ID
+		rq := fmt.Sprintf(`{"topic":"v2.users.{id}.activity","ids":[%q]}`, user)
+		for { // the verdict arrives after the subscription is sent
+			frames := p.query(ctx, t, tr, good, rq, false)
+			if notices(frames, "presence:userActivity:view") {
+				return
+			}
+			if ctx.Err() != nil {
+				t.Fatal("no notice naming the missing permission")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	t.Run("gap notice", func(t *testing.T) {
+		env.sim.DropAllSockets()
+		for {
+			frames := p.query(ctx, t, tr, good, q, false)
+			if notices(frames, "events may be missing between") {
+				return
+			}
+			if ctx.Err() != nil {
+				t.Fatal("no gap notice after the sockets dropped")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
 	t.Run("no secret or token leaked", func(t *testing.T) {
 		tokens := env.issued()
 		if len(tokens) == 0 {
@@ -191,6 +218,20 @@ func packetValues(t *testing.T, raw []byte, field string) []float64 {
 
 // lastSchema is the field names of the last full packet (one stream per test run).
 var lastSchema []string
+
+func notices(frames data.Frames, text string) bool {
+	for _, f := range frames {
+		if f.Meta == nil {
+			continue
+		}
+		for _, n := range f.Meta.Notices {
+			if strings.Contains(n.Text, text) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func numericValues(frames data.Frames) int {
 	n := 0

@@ -28,7 +28,8 @@ const (
 
 func newSimEnv(t *testing.T) *simEnv {
 	t.Helper()
-	e := &simEnv{sim: simulator.New(simulator.Config{ClientID: simClientID, ClientSecret: simSecret, Queues: 3, Agents: 4, Seed: 7})}
+	e := &simEnv{sim: simulator.New(simulator.Config{ClientID: simClientID, ClientSecret: simSecret, Queues: 3, Agents: 4, Seed: 7,
+		Forbidden: map[string][]string{"v2.users.{id}.activity": {"presence:userActivity:view"}}})}
 	inner := e.sim.Handler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/oauth/token" {
