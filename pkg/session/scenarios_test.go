@@ -42,7 +42,13 @@ func TestSeedStaleTokenAfter502s(t *testing.T) {
 }
 
 func TestTokenWithinMarginRefreshedBeforeHandshake(t *testing.T) {
-	h := newHarness(t, simulator.Config{TokenLifetime: 10 * time.Minute}, nil)
+	for _, jwt := range []bool{false, true} {
+		t.Run(map[bool]string{false: "opaque", true: "jwt"}[jwt], func(t *testing.T) { testMarginRefresh(t, jwt) })
+	}
+}
+
+func testMarginRefresh(t *testing.T, jwt bool) {
+	h := newHarness(t, simulator.Config{TokenLifetime: 10 * time.Minute, JWTTokens: jwt}, nil)
 	h.start(topicA)
 	// The channel belongs to its token: before the token enters its last minute the
 	// manager moves to a new channel made with a new token, without any 401.
@@ -129,4 +135,31 @@ func Test503StormBoundedByBackoff(t *testing.T) {
 	cancel()
 	h.advanceUntil("recovery", 10*time.Second, 5*time.Minute, func() bool { return h.state() == StateConnected && h.allConnected() })
 	h.publishSeen(topicA)
+}
+
+// The seed's symptom when the client cannot know: the service expired the token early,
+// and an upgrade on the token's channel is accepted then dropped (1006). One drop, then
+// the manager asks the channel (HEAD → 401) instead of re-dialling in a loop: one new
+// token, one new channel.
+func TestSeedServerSideExpiryDetectedAfterOneDrop(t *testing.T) {
+	h := newHarness(t, simulator.Config{DropStaleUpgrades: true}, nil)
+	h.start(topicA)
+	h.clock.Advance(30 * time.Second) // a heartbeat: the socket has carried messages
+	h.eventually("heartbeat", func() bool { return h.m.Status().Counters.Heartbeats > 0 })
+	tokens, creates := h.sim.Count("token"), h.sim.Count("channel_create")
+	h.sim.ExpireTokens()
+	h.sim.DropAllSockets()
+	h.advanceUntil("recovery", time.Second, 10*time.Minute, func() bool {
+		return h.sim.Count("channel_create") > creates && h.allConnected() && h.m.Status().OpenGaps == 0
+	})
+	h.publishSeen(topicA)
+	if n := h.sim.Count("upgrade_dropped"); n != 1 {
+		t.Errorf("stale upgrades = %d, want 1", n)
+	}
+	if got := h.sim.Count("token") - tokens; got != 1 {
+		t.Errorf("token refreshes = %d, want 1", got)
+	}
+	if got := h.sim.Count("channel_create") - creates; got != 1 {
+		t.Errorf("new channels = %d, want 1", got)
+	}
 }
