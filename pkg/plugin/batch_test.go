@@ -123,3 +123,34 @@ func TestRunStreamBatchesAndSendsSchemaOnce(t *testing.T) {
 	}
 	waitHeld(t, up, "") // topics released when the stream ends
 }
+
+func TestRunStreamEndsOnDisposeAndReportsDrops(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	d, up, hub := testDS(clock)
+	q, _ := ParseQuery([]byte(`{"topic":"v2.users.u1.presence"}`))
+	out := newRecordSender()
+	done := make(chan error, 1)
+	go func() { done <- d.runStream(context.Background(), q, out) }()
+	bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer bcancel()
+	if err := clock.BlockUntilContext(bctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitHeld(t, up, "v2.users.u1.presence")
+	hub.mu.Lock()
+	feed := hub.feeds[0]
+	hub.mu.Unlock()
+	feed.mu.Lock()
+	feed.dropped = 7 // the hub could not deliver 7 events to this slow viewer
+	feed.mu.Unlock()
+	feed.c <- event.Event{Topic: "v2.users.u1.presence", Body: []byte(`{"v":1}`), Received: clock.Now()}
+	time.Sleep(5 * time.Millisecond)
+	clock.Advance(flushEvery)
+	if p := out.wait(t, 1); !strings.Contains(p[0], "7 events were skipped") {
+		t.Errorf("no drop notice: %s", p[0])
+	}
+	d.Dispose()
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "settings changed") {
+		t.Errorf("stream after Dispose returned %v, want the restart error", err)
+	}
+}

@@ -74,7 +74,7 @@ func newDatasource(ctx context.Context, in backend.DataSourceInstanceSettings, b
 		d.log.Warn("Data source settings unusable", "error", d.cfgErr.Error())
 	}
 	if d.up != nil {
-		d.leases = newLeases(d.up, clock, d.settings.KeepAlive())
+		d.leases = newLeases(d.up, clock)
 	}
 	d.res = d.resourceHandler()
 	return d

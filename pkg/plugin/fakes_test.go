@@ -130,13 +130,17 @@ func (h *fakeHub) Subscribe(_ []string, buffer int) feed {
 
 type fakeFeed struct {
 	c       chan event.Event
+	mu      sync.Mutex
 	dropped uint64
-	once    sync.Once
 }
 
 func (f *fakeFeed) C() <-chan event.Event { return f.c }
-func (f *fakeFeed) Dropped() uint64       { return f.dropped }
-func (f *fakeFeed) Close()                {}
+func (f *fakeFeed) Dropped() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.dropped
+}
+func (f *fakeFeed) Close() {}
 
 // fakeFrames makes a time + v frame; schema changes when a body has a field "w".
 type fakeFrames struct{}

@@ -30,7 +30,7 @@ type lease struct {
 // maxLeases bounds how many distinct topic sets stay subscribed by leases.
 const maxLeases = 1000
 
-func newLeases(up upstream, clock clockwork.Clock, _ time.Duration) *leases {
+func newLeases(up upstream, clock clockwork.Clock) *leases {
 	l := &leases{up: up, clock: clock, byKey: map[string]*lease{}, wake: make(chan struct{}, 1),
 		done: make(chan struct{}), stopped: make(chan struct{})}
 	go l.run()

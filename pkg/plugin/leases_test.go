@@ -24,7 +24,7 @@ func waitHeld(t *testing.T, up *fakeUp, want string) {
 func TestLeasesRenewAndExpire(t *testing.T) {
 	clock := clockwork.NewFakeClock()
 	up := newFakeUp()
-	l := newLeases(up, clock, 0)
+	l := newLeases(up, clock)
 	defer l.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -54,7 +54,7 @@ func TestLeasesRenewAndExpire(t *testing.T) {
 func TestLeasesCloseReleasesAll(t *testing.T) {
 	clock := clockwork.NewFakeClock()
 	up := newFakeUp()
-	l := newLeases(up, clock, 0)
+	l := newLeases(up, clock)
 	l.Renew("k1", []string{"a"}, time.Hour)
 	l.Renew("k2", []string{"b"}, time.Hour)
 	l.Close()

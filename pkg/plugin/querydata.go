@@ -19,28 +19,24 @@ const dashboardLease = 2 * time.Minute
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
 	fromAlert := req.GetHTTPHeader(backend.FromAlertHeaderName) == "true" || req.Headers[backend.FromAlertHeaderName] == "true"
-	var orgID int64
-	if req.PluginContext.OrgID != 0 {
-		orgID = req.PluginContext.OrgID
-	}
 	for _, dq := range req.Queries {
-		resp.Responses[dq.RefID] = d.query(ctx, dq, orgID, fromAlert)
+		resp.Responses[dq.RefID] = d.query(ctx, dq, req.PluginContext.OrgID, fromAlert)
 	}
 	return resp, nil
 }
 
 func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64, fromAlert bool) backend.DataResponse {
 	if err := d.ready(); err != nil {
-		return backend.ErrDataResponse(backend.StatusBadRequest, d.scrub(err.Error()))
+		return userError(d.scrub(err.Error()))
 	}
 	q, err := ParseQuery(dq.JSON)
 	if err != nil {
-		return backend.ErrDataResponse(backend.StatusBadRequest, err.Error())
+		return userError(err.Error())
 	}
 	if dq.QueryType != "" && q.QueryType == typeEvents && dq.QueryType != typeEvents {
 		q.QueryType = dq.QueryType
 		if err := q.normalise(); err != nil {
-			return backend.ErrDataResponse(backend.StatusBadRequest, err.Error())
+			return userError(err.Error())
 		}
 	}
 	q.RefID = dq.RefID
@@ -76,6 +72,11 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 		frames[0].Meta.Channel = ch.String()
 	}
 	return backend.DataResponse{Frames: frames}
+}
+
+// userError is a query or settings mistake: the user's to fix, not a plugin fault.
+func userError(msg string) backend.DataResponse {
+	return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, msg)
 }
 
 // topicFrame builds one topic's frame: its events in range, or its latest value.
