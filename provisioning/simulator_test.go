@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,14 +37,29 @@ type simulated struct {
 // startSimulator runs the simulator in-process with the organisation flags of the compose
 // file (seed, queues, agents), reads its topic catalogue over HTTP as the plugin does and
 // collects the field names pkg/frames gives a sample of its events.
+// The result depends only on the flags, and building it (a simulator, 3000 events through
+// pkg/frames) is the slow part of these tests, so each test process does it once.
+var (
+	simMu    sync.Mutex
+	simCache = map[simFlags]simulated{}
+)
+
 func startSimulator(t *testing.T, f simFlags) simulated {
 	t.Helper()
-	sim := simulator.NewTestServer(t, simulator.Config{Seed: f.seed, Queues: f.queues, Agents: f.agents,
+	simMu.Lock()
+	defer simMu.Unlock()
+	if s, ok := simCache[f]; ok {
+		return s
+	}
+	sim := simulator.New(simulator.Config{Seed: f.seed, Queues: f.queues, Agents: f.agents,
 		ClientID: f.clientID, ClientSecret: f.clientSecret})
+	defer sim.Close()
+	srv := httptest.NewServer(sim.Handler())
+	defer srv.Close()
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	form := url.Values{"grant_type": {"client_credentials"}}
-	req, _ := http.NewRequest(http.MethodPost, sim.URL()+"/oauth/token", strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/oauth/token", strings.NewReader(form.Encode()))
 	req.SetBasicAuth(f.clientID, f.clientSecret)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var tok struct {
@@ -50,7 +67,7 @@ func startSimulator(t *testing.T, f simFlags) simulated {
 	}
 	getJSON(t, client, req, &tok)
 
-	req, _ = http.NewRequest(http.MethodGet, sim.URL()+
+	req, _ = http.NewRequest(http.MethodGet, srv.URL+
 		"/api/v2/notifications/availabletopics?expand=transports,topicParameters,requiresPermissions", nil)
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	var cat struct {
@@ -102,6 +119,7 @@ func startSimulator(t *testing.T, f simFlags) simulated {
 		}
 		sort.Strings(s.fields[tmpl])
 	}
+	simCache[f] = s
 	return s
 }
 
