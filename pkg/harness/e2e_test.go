@@ -40,6 +40,15 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("%v %q", res.Status, res.Message)
 		}
 	})
+	t.Run("health unreachable", func(t *testing.T) {
+		bad := env.settings("down", simSecret)
+		bad.json["baseUrl"] = "http://127.0.0.1:1"
+		res := p.checkHealth(t, bad)
+		tr.add(res)
+		if res.Status != backend.HealthStatusError || !strings.Contains(res.Message, "base URL http://127.0.0.1:1") {
+			t.Fatalf("%v %q", res.Status, res.Message)
+		}
+	})
 	q := fmt.Sprintf(`{"topic":"v2.analytics.queues.{id}.observations","ids":[%q],"fields":["oWaiting"]}`, queue)
 	t.Run("no data", func(t *testing.T) {
 		frames := p.query(ctx, t, tr, good, q, true)
