@@ -21,7 +21,8 @@ import (
 )
 
 // Sink receives what the session sees; implemented by the hub. Calls are serialised
-// (never two at once) and must not block.
+// (never two at once), must not block and must not call back into the Manager
+// (Acquire, release, Status) from inside the call.
 type Sink interface {
 	Event(event.Event)
 	Gap(event.Gap)

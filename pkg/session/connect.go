@@ -103,6 +103,7 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 	m.mu.Lock()
 	why := old.replace
 	nc := &channelState{topics: append([]string(nil), old.topics...), dirty: true}
+	old.dirty = false // nc takes this list; a release meanwhile sets it again
 	m.mu.Unlock()
 	c, tok, err := m.createChannel(ctx)
 	if err != nil {

@@ -37,3 +37,33 @@ func TestReconnectAfterDropOpensAndClosesGap(t *testing.T) {
 		t.Fatalf("channel_create = %d, want 1 (socket reconnects reuse the channel)", n)
 	}
 }
+
+// Acquisitions made between two passes of the loop go out in one PUT.
+func TestAcquisitionsBatched(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	h.m.Acquire(topicA)
+	h.m.Acquire(topicB)
+	h.m.Acquire(topicA) // second reference, no new topic
+	h.start()
+	if n := h.sim.Count("subscribe"); n != 1 {
+		t.Fatalf("PUTs = %d, want 1 for the batch", n)
+	}
+	if got := len(h.sim.Channels()[0].Topics); got != 2 {
+		t.Fatalf("topics = %d", got)
+	}
+}
+
+// A topic acquired twice stays subscribed until both references are released.
+func TestReferenceCounting(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	r1 := h.start(topicA, topicB)
+	r2 := h.m.Acquire(topicA)
+	r1()
+	h.eventually("topic B unsubscribed", func() bool {
+		chs := h.sim.Channels()
+		return len(chs) == 1 && len(chs[0].Topics) == 1 && chs[0].Topics[0] == topicA
+	})
+	h.publishSeen(topicA)
+	r2()
+	h.eventually("channel dropped", func() bool { return len(h.m.Status().Topics) == 0 && len(h.m.Status().Channels) == 0 })
+}

@@ -41,6 +41,11 @@ func (e *errHandshake) Error() string {
 // dial opens the socket of ch (never sends a token: the channel id is the credential).
 func (m *Manager) dial(ctx context.Context, ch *channelState) (*socketConn, error) {
 	d := websocket.Dialer{HandshakeTimeout: m.cfg.HandshakeTimeout, Proxy: http.ProxyFromEnvironment}
+	if hc := m.cfg.HTTPClient; hc != nil {
+		if tr, ok := hc.Transport.(*http.Transport); ok { // same proxy and TLS as REST
+			d.Proxy, d.TLSClientConfig = tr.Proxy, tr.TLSClientConfig
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.HandshakeTimeout)
 	defer cancel()
 	conn, resp, err := d.DialContext(ctx, ch.uri, nil)
