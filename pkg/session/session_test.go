@@ -67,3 +67,23 @@ func TestReferenceCounting(t *testing.T) {
 	r2()
 	h.eventually("channel dropped", func() bool { return len(h.m.Status().Topics) == 0 && len(h.m.Status().Channels) == 0 })
 }
+
+// Close must not wait for a slow upstream: the handshake in flight is cancelled.
+func TestCloseDuringSlowHandshake(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	h.sim.FailHTTP(simulator.HTTPFault{PathPrefix: "/api/v2/notifications/channels", Delay: time.Hour})
+	h.m.Start()
+	h.m.Acquire(topicA)
+	h.eventually("request held", func() bool { return h.sim.Count("http_delay") == 1 })
+	done := make(chan struct{})
+	go func() { h.m.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung on a held request")
+	}
+	if st := h.m.Status(); st.State != StateStopped {
+		t.Fatalf("state = %s", st.State)
+	}
+	h.m.Close() // idempotent
+}
