@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -169,5 +170,34 @@ func classify(err error) error {
 	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
 		return &AuthError{Status: status, Code: re.ErrorCode, Description: "the OAuth client id or secret was rejected"}
 	}
-	return fmt.Errorf("fetch OAuth token: HTTP %d from the login service", status)
+	e := &LoginError{Status: status}
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		if n, err := strconv.ParseInt(strings.TrimSpace(re.Response.Header.Get("Retry-After")), 10, 64); err == nil && n > 0 {
+			e.RetryAfter = time.Duration(n) * time.Second
+		}
+	}
+	return e
+}
+
+// LoginError is a transient failure of the login service (5xx, 429): retry later,
+// no later than RetryAfter when the service said so.
+type LoginError struct {
+	Status     int
+	RetryAfter time.Duration
+}
+
+func (e *LoginError) Error() string {
+	if e.RetryAfter > 0 {
+		return fmt.Sprintf("fetch OAuth token: HTTP %d from the login service (retry after %s)", e.Status, e.RetryAfter)
+	}
+	return fmt.Sprintf("fetch OAuth token: HTTP %d from the login service", e.Status)
+}
+
+// RetryAfter returns the delay a LoginError in err asks for, or 0.
+func RetryAfter(err error) time.Duration {
+	var le *LoginError
+	if errors.As(err, &le) {
+		return le.RetryAfter
+	}
+	return 0
 }

@@ -249,3 +249,16 @@ func TestTokenStringRedacts(t *testing.T) {
 		t.Fatalf("token printed: %s", s)
 	}
 }
+
+func TestLoginRateLimitCarriesRetryAfter(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "42")
+		w.WriteHeader(429)
+	}))
+	t.Cleanup(srv.Close)
+	s := newCC(t, srv.URL, clockwork.NewFakeClockAt(epoch))
+	_, err := s.Token(context.Background())
+	if errors.Is(err, ErrAuth) || RetryAfter(err) != 42*time.Second {
+		t.Fatalf("err = %v, RetryAfter %s", err, RetryAfter(err))
+	}
+}

@@ -111,7 +111,7 @@ func (m *Manager) fail(err error) {
 		return
 	}
 	d := m.backoffLocked()
-	if ra := genesys.RetryAfter(err); ra > d {
+	if ra := max(genesys.RetryAfter(err), auth.RetryAfter(err)); ra > d {
 		d = ra
 	}
 	m.nextTry = now.Add(d)
