@@ -61,3 +61,32 @@ func TestUserGuideAnchors(t *testing.T) {
 		return err
 	})
 }
+
+// TestUserGuideListsEveryMetric: the metrics table follows pkg/session's collector.
+func TestUserGuideListsEveryMetric(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(repoRoot, "pkg", "session", "metrics.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guide, err := os.ReadFile(filepath.Join(repoRoot, "docs", "user-guide.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range regexp.MustCompile(`"([a-z_]+_total)":\s+"`).FindAllStringSubmatch(string(src), -1) {
+		names = append(names, "genesys_notifications_"+m[1])
+	}
+	for _, m := range regexp.MustCompile(`"(genesys_notifications_[a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+		if !strings.HasSuffix(m[1], "_") {
+			names = append(names, m[1])
+		}
+	}
+	if len(names) < 5 {
+		t.Fatalf("found only %v in pkg/session/metrics.go: has the collector moved?", names)
+	}
+	for _, n := range names {
+		if !strings.Contains(string(guide), "`"+n+"`") {
+			t.Errorf("docs/user-guide.md does not list the metric %s", n)
+		}
+	}
+}
