@@ -163,3 +163,20 @@ func TestSeedServerSideExpiryDetectedAfterOneDrop(t *testing.T) {
 		t.Errorf("new channels = %d, want 1", got)
 	}
 }
+
+// Three simulated days with the default 24 h tokens and channels: the manager rotates
+// token and channel about once a day, before expiry, with no failure and no loop.
+func TestThreeDaysSteadyState(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	h.start(topicA)
+	h.advanceUntil("three days", 5*time.Minute, 73*time.Hour, func() bool { return h.clock.Now().Sub(epoch) >= 72*time.Hour })
+	h.publishSeen(topicA)
+	st := h.m.Status()
+	if tokens, chans := h.sim.Count("token"), h.sim.Count("channel_create"); tokens < 3 || tokens > 5 || chans < 3 || chans > 5 {
+		t.Errorf("tokens %d, channels %d over 3 days; want about one rotation a day", tokens, chans)
+	}
+	if st.Counters.Failures != 0 || st.OpenGaps != 0 || h.sim.Count("unauthorized")+h.sim.Count("upgrade_rejected") != 0 {
+		t.Errorf("failures %d, open gaps %d, refused %d", st.Counters.Failures, st.OpenGaps, h.sim.Count("unauthorized")+h.sim.Count("upgrade_rejected"))
+	}
+	t.Logf("tokens %d, channels %d, pings %d, subscribes %d", h.sim.Count("token"), h.sim.Count("channel_create"), st.Counters.Pings, st.Counters.Subscribes)
+}
