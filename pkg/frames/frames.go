@@ -139,3 +139,7 @@ func (s *Streamer) Conflicts() map[string]int {
 
 // IsMalformed reports whether err is about a malformed body.
 func IsMalformed(err error) bool { return errors.Is(err, ErrMalformed) }
+
+// LeftOut counts values not shown because the topic's schema reached MaxFields.
+// Stream packets between schema changes carry no notices, so callers report it.
+func (s *Streamer) LeftOut() int { return s.s.overflow }

@@ -2,6 +2,7 @@ package frames
 
 import (
 	"flag"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -237,4 +238,26 @@ func names(f *data.Frame) []string {
 		out = append(out, fl.Name)
 	}
 	return out
+}
+
+func TestSchemaIsBounded(t *testing.T) {
+	s := NewStreamer("v2.x", Options{})
+	var f *data.Frame
+	for i := 0; i < 3; i++ {
+		body := "{"
+		for j := 0; j < MaxFields; j++ {
+			if j > 0 {
+				body += ","
+			}
+			body += fmt.Sprintf(`"k%d_%d":1`, i, j)
+		}
+		f, _ = s.Frame([]event.Event{evt("v2.x", at(i), body+"}")})
+	}
+	if len(f.Fields) != MaxFields+1 || s.LeftOut() != 2*MaxFields {
+		t.Fatalf("%d fields, bound %d", len(f.Fields), MaxFields)
+	}
+	g, err := Build("v2.x", []event.Event{evt("v2.x", at(1), `{"a":1}`), evt("v2.x", at(2), `{"a":"x"}`)}, Options{})
+	if err != nil || len(g.Fields) != 3 {
+		t.Fatalf("fallback column: %v %v", names(g), err)
+	}
 }

@@ -12,6 +12,11 @@ import (
 // the type their field got from its first value.
 const fallbackSuffix = " (text)"
 
+// MaxFields bounds the value fields of one topic's schema: bodies keyed by ids (maps
+// as objects) would otherwise grow a live schema for ever. Values of further paths
+// are left out and counted in a notice.
+const MaxFields = 500
+
 // cell is one value of one row before it is placed in a column.
 type cell struct {
 	name      string
@@ -36,6 +41,7 @@ type schema struct {
 	selected  map[string]bool // nil: every field
 	matched   map[string]bool // selections that matched a field
 	conflicts map[string]int  // field name -> values moved to its fallback
+	overflow  int             // values left out because the schema was full
 }
 
 func newSchema(topic string, labels data.Labels, fields []string) *schema {
@@ -110,10 +116,14 @@ func (t *table) addRow(at time.Time, cells []cell) {
 			continue
 		}
 		i := t.place(name, c.mediaType, c.v.kind)
-		if k := t.s.cols[i].kind; k != c.v.kind {
+		if i >= 0 && t.s.cols[i].kind != c.v.kind {
 			t.s.conflicts[name]++
 			i = t.place(name+fallbackSuffix, c.mediaType, kindString)
 			c.v = stringValue(c.v.text())
+		}
+		if i < 0 {
+			t.s.overflow++
+			continue
 		}
 		t.vals[i] = padTo(t.vals[i], row)
 		if len(t.vals[i]) == row+1 {
@@ -124,7 +134,11 @@ func (t *table) addRow(at time.Time, cells []cell) {
 	}
 }
 
+// place returns the column index for a value, or -1 when the schema is full.
 func (t *table) place(name, mediaType string, k kind) int {
+	if _, ok := t.s.index[name+"\x00"+mediaType]; !ok && len(t.s.cols) >= MaxFields {
+		return -1
+	}
 	i, created := t.s.columnFor(name, mediaType, k)
 	t.changed = t.changed || created
 	for len(t.vals) < len(t.s.cols) {
@@ -204,6 +218,11 @@ func (t *table) notices() []data.Notice {
 				"%d value(s) of field %q did not have its type %s; they are kept as text in field %q",
 				n, col.name, col.kind, col.name+fallbackSuffix)})
 		}
+	}
+	if t.s.overflow > 0 {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+			"%d value(s) were left out: events of %s have more than %d distinct fields (select fields to keep)",
+			t.s.overflow, t.s.topic, MaxFields)})
 	}
 	if t.s.selected != nil && len(t.times) > 0 {
 		for _, f := range sortedKeys(t.s.selected) {
