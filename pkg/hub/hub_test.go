@@ -166,6 +166,15 @@ func TestGaps(t *testing.T) {
 	if g := h.Gaps("a", at(0), time.Time{}); len(g) != 1 || !g[0].End.Equal(at(30)) {
 		t.Fatalf("adjacent gap not merged: %+v", g)
 	}
+	// A gap opening where the last one ended is merged, and its close ends the merged one.
+	h.Gap(event.Gap{Topic: "a", Start: at(30), Reason: "socket closed (1006)"})
+	if g := h.Gaps("a", at(0), time.Time{}); len(g) != 1 || !g[0].Open() {
+		t.Fatalf("reopened gap: %+v", g)
+	}
+	h.Gap(event.Gap{Topic: "a", Start: at(30), End: at(40)})
+	if g := h.Gaps("a", at(0), time.Time{}); len(g) != 1 || !g[0].End.Equal(at(40)) || !g[0].Start.Equal(at(10)) {
+		t.Fatalf("merged gap not closed: %+v", g)
+	}
 	for i := 0; i < 300; i++ {
 		h.Gap(event.Gap{Topic: "a", Start: at(100 + 2*i), End: at(101 + 2*i)})
 	}

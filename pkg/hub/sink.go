@@ -70,20 +70,20 @@ func (h *Hub) evictLocked(cutoff time.Time) {
 }
 
 // Gap records a gap; called when it opens (End zero) and again when it closes. A
-// closing call ends the open gap with the same start; a gap starting before the
-// previous one ended is merged into it.
+// closing call ends the open gap it belongs to; a gap starting before the previous
+// one ended is merged into it, so the records stay few and non-overlapping.
 func (h *Hub) Gap(g event.Gap) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	t := h.topic(event.Key(g.Topic))
-	for i := len(t.gaps) - 1; i >= 0; i-- {
-		old := &t.gaps[i]
-		if old.Open() && old.Start.Equal(g.Start) {
-			old.End = g.End
-			if g.Reason != "" && old.Reason == "" {
-				old.Reason = g.Reason
+	if !g.Open() {
+		// Closing: end the open gap it belongs to (same start, or the gap it was merged into).
+		for i := len(t.gaps) - 1; i >= 0; i-- {
+			old := &t.gaps[i]
+			if old.Open() && !old.Start.After(g.Start) {
+				old.End = g.End
+				return
 			}
-			return
 		}
 	}
 	if n := len(t.gaps); n > 0 {
