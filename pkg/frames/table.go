@@ -24,6 +24,9 @@ type cell struct {
 	v         value
 }
 
+// colKey identifies a column: observations of several media types share names.
+type colKey struct{ name, mediaType string }
+
 // column is one field of the schema. Its type is fixed by its first value.
 type column struct {
 	name   string
@@ -37,7 +40,7 @@ type schema struct {
 	topic     string
 	labels    data.Labels // from the topic: queueId / userId / conversationId
 	cols      []column
-	index     map[string]int  // name + "\x00" + mediaType (+ fallback marker)
+	index     map[colKey]int
 	selected  map[string]bool // nil: every field
 	matched   map[string]bool // selections that matched a field
 	conflicts map[string]int  // field name -> values moved to its fallback
@@ -45,7 +48,7 @@ type schema struct {
 }
 
 func newSchema(topic string, labels data.Labels, fields []string) *schema {
-	s := &schema{topic: topic, labels: labels, index: map[string]int{}, conflicts: map[string]int{}}
+	s := &schema{topic: topic, labels: labels, index: map[colKey]int{}, conflicts: map[string]int{}}
 	if len(fields) > 0 {
 		s.selected, s.matched = map[string]bool{}, map[string]bool{}
 		for _, f := range fields {
@@ -79,7 +82,7 @@ func (s *schema) wanted(name string) bool {
 // columnFor returns the index of the column for c, creating it if needed, and
 // whether it was created.
 func (s *schema) columnFor(name, mediaType string, k kind) (int, bool) {
-	key := name + "\x00" + mediaType
+	key := colKey{name, mediaType}
 	if i, ok := s.index[key]; ok {
 		return i, false
 	}
@@ -136,7 +139,7 @@ func (t *table) addRow(at time.Time, cells []cell) {
 
 // place returns the column index for a value, or -1 when the schema is full.
 func (t *table) place(name, mediaType string, k kind) int {
-	if _, ok := t.s.index[name+"\x00"+mediaType]; !ok && len(t.s.cols) >= MaxFields {
+	if _, ok := t.s.index[colKey{name, mediaType}]; !ok && len(t.s.cols) >= MaxFields {
 		return -1
 	}
 	i, created := t.s.columnFor(name, mediaType, k)
