@@ -29,7 +29,6 @@ import { GenesysVariableSupport } from './variables';
 
 function newDataSource() {
   return new DataSource({
-    id: 1,
     uid: 'ds1',
     type: 'cxlive-genesyscloud-datasource',
     name: 'Genesys',

@@ -13,7 +13,6 @@ type Settings = DataSourceSettings<GenesysOptions, GenesysSecureOptions>;
 
 function settings(patch: Partial<Settings> = {}): Settings {
   return {
-    id: 1,
     uid: 'ds1',
     orgId: 1,
     name: 'Genesys',
@@ -23,7 +22,6 @@ function settings(patch: Partial<Settings> = {}): Settings {
     access: 'proxy',
     url: '',
     user: '',
-    database: '',
     basicAuth: false,
     basicAuthUser: '',
     isDefault: false,

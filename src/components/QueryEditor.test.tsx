@@ -39,7 +39,6 @@ const TOPICS: TopicInfo[] = [
 
 function makeDataSource() {
   const ds = new DataSource({
-    id: 1,
     uid: 'ds1',
     type: 'cxlive-genesyscloud-datasource',
     name: 'Genesys',
@@ -150,6 +149,7 @@ describe('QueryEditor', () => {
 
   it('topics without {id} take no entities; format switches to latest', async () => {
     const { last, onRunQuery } = renderEditor({ topic: 'v2.system.status' });
+    expect(await screen.findByText('No entity')).toBeInTheDocument(); // topics loaded
     expect(screen.queryByLabelText('Queues')).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole('radio', { name: 'Latest' }));
     expect(last().format).toBe('latest');
@@ -169,7 +169,8 @@ describe('QueryEditor', () => {
     };
     const data: PanelData = { state: LoadingState.Done, series: [frame, frame], timeRange: getDefaultTimeRange() };
     renderEditor({ topic: 'v2.users.{id}.presence', ids: ['u1'] }, data);
-    expect(await screen.findByText(/was rejected by Genesys Cloud/)).toBeInTheDocument();
+    expect(await screen.findByText('Presence of a user')).toBeInTheDocument(); // topics loaded
+    expect(screen.getByText(/was rejected by Genesys Cloud/)).toBeInTheDocument();
     expect(screen.getAllByText(/events may be missing/)).toHaveLength(1);
   });
 });
