@@ -30,7 +30,7 @@ func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 		}
 	}
 	m.mu.Lock()
-	extend := ch.expires.Sub(now) < m.cfg.ExtendBefore
+	extend := !now.Before(m.extendAt(ch))
 	need := ch.dirty || ch.resubscribe || extend
 	m.mu.Unlock()
 	if !need {
@@ -46,7 +46,7 @@ func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 	}
 	if err == nil && extend {
 		m.mu.Lock()
-		if ch.expires.Sub(m.cfg.Clock.Now()) < m.cfg.ExtendBefore {
+		if !m.cfg.Clock.Now().Before(m.extendAt(ch)) {
 			ch.replace = "channel expiring" // the PUT did not extend it: move to a new channel
 		}
 		m.mu.Unlock()
@@ -225,3 +225,22 @@ func (m *Manager) subscribe(ctx context.Context, ch *channelState) error {
 // defaultChannelLifetime is how long a channel lives after a PUT when its creation
 // response said nothing usable (Genesys: 24 h).
 const defaultChannelLifetime = 24 * time.Hour
+
+// extendAt is when ch's subscriptions are re-PUT to extend its life: ExtendBefore
+// ahead of expiry (at most half its lifetime, so short-lived channels do not PUT in
+// a loop). Never when the channel's token runs out first: the channel is replaced
+// before then anyway, so the PUT would be wasted. Call with m.mu held or from the loop.
+func (m *Manager) extendAt(ch *channelState) time.Time {
+	lead := m.cfg.ExtendBefore
+	if ch.lifetime > 0 && lead > ch.lifetime/2 {
+		lead = ch.lifetime / 2
+	}
+	at := ch.expires.Add(-lead)
+	if !ch.token.Expiry.IsZero() && ch.token.Expiry.Add(-m.cfg.Auth.Margin()).Before(ch.expires) {
+		return never // replaced at the token's margin instead
+	}
+	return at
+}
+
+// never is a time no deadline reaches.
+var never = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)

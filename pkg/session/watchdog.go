@@ -91,7 +91,7 @@ func (m *Manager) nextWake() time.Duration {
 			pending = true
 		}
 		if ch.id != "" {
-			lead := ch.expires.Add(-m.cfg.ExtendBefore)
+			lead := m.extendAt(ch)
 			if !ch.token.Expiry.IsZero() {
 				if t := ch.token.Expiry.Add(-m.cfg.Auth.Margin()); t.Before(lead) {
 					lead = t
