@@ -202,3 +202,17 @@ func TestPermissionRejectionReported(t *testing.T) {
 		t.Fatalf("rejected topic retried %d times", n-subs)
 	}
 }
+
+// A channel living less than ExtendBefore is extended at half its life, not on every pass.
+func TestShortLivedChannelExtendedWithoutLoop(t *testing.T) {
+	h := newHarness(t, simulator.Config{ChannelLifetime: 30 * time.Minute, TokenLifetime: 48 * time.Hour}, nil)
+	h.start(topicA)
+	h.advanceUntil("three hours", time.Minute, 4*time.Hour, func() bool { return h.clock.Now().Sub(epoch) >= 3*time.Hour })
+	if n := h.sim.Count("subscribe"); n > 3*60/15+2 {
+		t.Errorf("%d PUTs in 3 h for a 30 min channel; want one every 15 min", n)
+	}
+	if n := h.sim.Count("channel_create"); n != 1 {
+		t.Errorf("channel_create = %d", n)
+	}
+	h.publishSeen(topicA)
+}
