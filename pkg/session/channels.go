@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
@@ -69,6 +70,12 @@ func (m *Manager) assignLocked() ([]event.TopicStatus, []*socketConn) {
 	sort.Strings(waiting) // deterministic placement
 	for _, k := range waiting {
 		r := m.topics[k]
+		if why := invalidTopic(r.name); why != "" { // one bad name would fail the whole PUT with 400
+			r.status = event.TopicStatus{Topic: r.name, State: event.StateRejected, Reason: why}
+			m.ctr.add(&m.ctr.rejectedTopics, 1)
+			changed = append(changed, r.status)
+			continue
+		}
 		ch := m.roomLocked()
 		if ch == nil {
 			if r.status.Reason != budgetReason {
@@ -137,4 +144,20 @@ func (m *Manager) createChannel(ctx context.Context) (genesys.Channel, auth.Toke
 			return genesys.Channel{}, auth.Token{}, fmt.Errorf("%w: %v", errFreshTokenRejected, err)
 		}
 	}
+}
+
+// maxCombinedTopic is Genesys' limit for "v2.users.<id>?presence&routingStatus".
+const maxCombinedTopic = 200
+
+// invalidTopic says why the service would refuse the whole request for this name, or "".
+func invalidTopic(name string) string {
+	switch {
+	case strings.ContainsAny(name, " \t\r\n\"{}"):
+		return "invalid topic: it contains spaces, quotes or an unfilled {id}"
+	case strings.Contains(name, "?") && len(name) > maxCombinedTopic:
+		return fmt.Sprintf("invalid topic: a combined topic may have at most %d characters", maxCombinedTopic)
+	case strings.Contains(name, "?") && (strings.HasSuffix(name, "?") || strings.Contains(name, "&&") || strings.HasSuffix(name, "&")):
+		return "invalid topic: a combined topic has an empty sub-topic"
+	}
+	return ""
 }

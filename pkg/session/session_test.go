@@ -1,6 +1,7 @@
 package session
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -86,4 +87,18 @@ func TestCloseDuringSlowHandshake(t *testing.T) {
 		t.Fatalf("state = %s", st.State)
 	}
 	h.m.Close() // idempotent
+}
+
+// A malformed topic name is rejected locally: it must not fail the PUT of its channel.
+func TestInvalidTopicRejectedLocally(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	bad := "v2.users.{id}.presence"
+	long := "v2.users.00000000-0000-4000-8000-00000000000a?" + strings.Repeat("presence&", 30) + "presence"
+	h.start(topicA, bad, long)
+	for _, topic := range []string{bad, long} {
+		if st, _ := h.sink.lastStatus(topic); st.State != "rejected" || !strings.HasPrefix(st.Reason, "invalid topic") {
+			t.Errorf("%s: %+v", topic, st)
+		}
+	}
+	h.publishSeen(topicA)
 }
