@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -161,8 +162,10 @@ func runSoak(t *testing.T, seed int64, length time.Duration) {
 	defer release()
 	start := s.clock.Now()
 	quietSince := time.Time{}
+	baseGoroutines := runtime.NumGoroutine()
 	for s.clock.Now().Sub(start) < length {
 		s.publish()
+		s.checkBounds(baseGoroutines)
 		if k := s.fault(); k == "no_heartbeats" || k == "no_pongs" {
 			quietSince = s.clock.Now()
 		}
@@ -253,6 +256,20 @@ func (s *soak) checkAttempts(start time.Time) {
 		if total > perMinute {
 			s.t.Errorf("minute %d: %d connection attempts %v: a tight reconnect loop", minute, total, c)
 		}
+	}
+}
+
+// checkBounds runs every step: history, the status' gap log and the goroutine count
+// stay bounded however many faults pile up.
+func (s *soak) checkBounds(baseGoroutines int) {
+	if st := s.h.Stats(); st.Bytes > hubBound {
+		s.t.Fatalf("hub holds %d bytes, above its bound %d", st.Bytes, hubBound)
+	}
+	if n := len(s.m.Status().Gaps); n > 1000 {
+		s.t.Fatalf("status lists %d gaps: unbounded", n)
+	}
+	if n := runtime.NumGoroutine(); n > baseGoroutines+50 {
+		s.t.Fatalf("%d goroutines (started with %d): sockets or timers are leaking", n, baseGoroutines)
 	}
 }
 
