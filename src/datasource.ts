@@ -16,8 +16,9 @@ export class DataSource extends DataSourceWithBackend<GenesysQuery, GenesysOptio
     this.variables = new GenesysVariableSupport(this);
   }
 
-  getDefaultQuery(_: CoreApp): Partial<GenesysQuery> {
-    return DEFAULT_QUERY;
+  /** Alert rules evaluate one value per series, so the alert-rule editor starts with `latest`. */
+  getDefaultQuery(app: CoreApp): Partial<GenesysQuery> {
+    return app === CoreApp.UnifiedAlerting ? { ...DEFAULT_QUERY, format: 'latest' } : DEFAULT_QUERY;
   }
 
   /** Skips queries the backend would reject: no topic, or a `{id}` template without ids. */

@@ -9,7 +9,7 @@ const screenshotPaths: string[] = pluginJson.info?.screenshots?.map((s: { path: 
 export const copyFilePatterns = [
   // If src/README.md exists use it; otherwise the root README
   // To `compiler.options.output`
-  { from: hasReadme() ? 'README.md' : '../README.md', to: '.', force: true },
+  { from: hasReadme() ? 'README.md' : '../README.md', to: '.', force: true, noErrorOnMissing: true },
   { from: 'plugin.json', to: '.' },
   { from: '../LICENSE', to: '.', noErrorOnMissing: true },
   { from: '../CHANGELOG.md', to: '.', force: true, noErrorOnMissing: true },

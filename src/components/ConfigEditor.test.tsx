@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { DataSourceSettings } from '@grafana/data';
-import { render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEventLib from '@testing-library/user-event';
 
 import { GenesysOptions, GenesysSecureOptions } from '../types';
@@ -51,7 +51,7 @@ function renderEditor(initial: Settings) {
     );
   }
   const view = render(<Host />);
-  return { ...view, changes, last: () => changes[changes.length - 1], replace: (s: Settings) => set(s) };
+  return { ...view, changes, last: () => changes[changes.length - 1], replace: (s: Settings) => act(() => set(s)) };
 }
 
 describe('ConfigEditor', () => {

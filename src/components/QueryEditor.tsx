@@ -1,6 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { Alert, Combobox, Field, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
+import { Alert, Combobox, Field, MultiCombobox, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import { fetchTopics } from '../resources';
@@ -73,7 +73,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
             />
           </Field>
           {topic?.requiresPermissions?.length ? (
-            <div>Requires permissions: {topic.requiresPermissions.join(', ')}</div>
+            <Text color="secondary">Requires permissions: {topic.requiresPermissions.join(', ')}</Text>
           ) : null}
           {topicNeedsIds(query.topic) && (
             <Field
