@@ -66,6 +66,11 @@ describe('DataSource query model', () => {
       fields: [],
       format: 'events',
     });
+    expect(ds.getDefaultQuery(CoreApp.Explore).format).toBe('events');
+  });
+
+  it('default query in the alert-rule editor asks for the latest value per topic', () => {
+    expect(ds.getDefaultQuery(CoreApp.UnifiedAlerting)).toMatchObject({ queryType: 'events', format: 'latest' });
   });
 
   it.each<[string, Partial<GenesysQuery>, boolean]>([
