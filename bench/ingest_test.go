@@ -157,5 +157,6 @@ func BenchmarkIngestFull(b *testing.B) {
 	// stream fell behind its bounded queue are reported apart (they stay in history).
 	b.ReportMetric(float64(seen.Load())/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(dropped), "dropped")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ingested/s") // through the session into the hub
 	b.ReportMetric(float64(len(topics)), "topics")
 }

@@ -30,6 +30,8 @@ END {
     r = full / bare
     row("ingest events/s/core (socket→live packet)", sprintf("%.0f", full), sprintf("%.0f", bare), sprintf("%.0f%%", 100*r),
         ">=50% of bare, >=200000/s", pass(r >= 0.5 && full >= 200000))
+    ing = metric(lines["BenchmarkIngestFull"], "ingested/s")
+    row("ingest: session→hub events/s/core", sprintf("%.0f", ing), sprintf("%.0f", bare), sprintf("%.0f%%", 100*ing/bare), "report", "-")
     row("ingest: live events dropped by hub (behind)", metric(lines["BenchmarkIngestFull"], "dropped"), "", "", "report", "-")
   }
   for (rate = 1000; rate <= 10000; rate *= 10) {
