@@ -56,6 +56,18 @@ func TestQueryDataHistoryNoticesAndChannel(t *testing.T) {
 	if !strings.HasPrefix(ch, "ds/ds1/q/") {
 		t.Errorf("channel %q", ch)
 	}
+	// Each topic streams on its own channel: Grafana's streaming frame has one schema, so
+	// two topics on one channel would keep replacing each other's frame.
+	ch2 := r.Frames[1].Meta.Channel
+	if !strings.HasPrefix(ch2, "ds/ds1/q/") || ch2 == ch {
+		t.Errorf("second topic's channel %q must be its own (first %q)", ch2, ch)
+	}
+	for i, c := range []string{ch, ch2} {
+		e, ok := d.queries.get(strings.TrimPrefix(c, "ds/ds1/q/"))
+		if !ok || len(e.query.Topics()) != 1 || e.query.Topics()[0] != r.Frames[i].Name {
+			t.Errorf("channel %s resolves to %+v, want only topic %s", c, e.query, r.Frames[i].Name)
+		}
+	}
 	notes := fmt.Sprint(r.Frames[0].Meta.Notices, r.Frames[1].Meta.Notices)
 	if !strings.Contains(notes, "events may be missing between 2026-01-01T11:40:00Z and 2026-01-01T11:41:00Z: socket closed (1006)") {
 		t.Errorf("gap notice missing: %s", notes)

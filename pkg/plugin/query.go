@@ -138,6 +138,23 @@ func (q Query) Topics() []string {
 	return out
 }
 
+// PerTopic splits the query into one query per concrete topic, in Topics() order. Each
+// frame QueryData returns streams on its own channel, because Grafana's streaming frame
+// takes one schema: topics sharing a channel would replace each other's schema on every
+// packet. A query without ids is its own only part.
+func (q Query) PerTopic() []Query {
+	if len(q.IDs) <= 1 {
+		return []Query{q}
+	}
+	out := make([]Query, 0, len(q.IDs))
+	for _, id := range q.IDs {
+		one := q
+		one.IDs = []string{id}
+		out = append(out, one)
+	}
+	return out
+}
+
 // Key is a short hash of the normalised query: the live channel's last path segment.
 // It omits refId so panels asking the same thing share one stream.
 func (q Query) Key() string {

@@ -51,11 +51,11 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 	if !d.leases.Renew(q.Key(), topics, hold) {
 		return backend.ErrDataResponse(backend.StatusTooManyRequests, "too many distinct queries are being kept subscribed; reduce the number of alert rules or topics")
 	}
-	d.queries.put(q, orgID)
 
 	from, to := dq.TimeRange.From, dq.TimeRange.To
 	var frames data.Frames
-	for _, topic := range topics {
+	for _, part := range q.PerTopic() {
+		topic := part.Topics()[0]
 		f, err := d.topicFrame(q, topic, from, to)
 		if err != nil {
 			return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("building the frame for %s: %s", topic, err))
@@ -65,11 +65,12 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 			f.Meta = &data.FrameMeta{}
 		}
 		f.Meta.Notices = append(f.Meta.Notices, d.notices(topic, from, to)...)
+		if !fromAlert {
+			// Alert rules read once and never stream; dashboards stream each topic on its own channel.
+			d.queries.put(part, orgID)
+			f.Meta.Channel = live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: part.Path()}.String()
+		}
 		frames = append(frames, f)
-	}
-	if len(frames) > 0 && !fromAlert {
-		ch := live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: q.Path()}
-		frames[0].Meta.Channel = ch.String()
 	}
 	return backend.DataResponse{Frames: frames}
 }
