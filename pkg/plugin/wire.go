@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -54,40 +55,45 @@ func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, a
 	return parts{up: mgr, hub: hubStore{h}, frames: newFramer(), catalog: cat, stop: unregister}, nil
 }
 
-// tokenCatalog calls the REST lookups with a fresh token each time.
+// tokenCatalog calls the REST lookups with a token that passed the expiry check.
 type tokenCatalog struct {
 	src *auth.Source
 	api *genesys.Client
 }
 
-func (c *tokenCatalog) token(ctx context.Context) (string, error) {
-	t, err := c.src.Token(ctx)
-	if err != nil {
-		return "", err
+// withToken runs fn with a valid token. A 401 means the token died before its expiry
+// (revoked, or the service dropped its sessions): the token is invalidated and fn runs
+// once more with a fresh one, rather than failing every lookup until it would expire.
+func withToken[T any](ctx context.Context, src *auth.Source, fn func(tok string) (T, error)) (T, error) {
+	for attempt := 0; ; attempt++ {
+		t, err := src.Token(ctx)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		v, err := fn(t.Value)
+		if attempt == 0 && errors.Is(err, genesys.ErrUnauthorized) {
+			src.Invalidate(t.Value)
+			continue
+		}
+		return v, err
 	}
-	return t.Value, nil
 }
 
 func (c *tokenCatalog) AvailableTopics(ctx context.Context) ([]genesys.AvailableTopic, error) {
-	tok, err := c.token(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.api.AvailableTopics(ctx, tok, "description", "requiresPermissions", "schema", "transports", "topicParameters")
+	return withToken(ctx, c.src, func(tok string) ([]genesys.AvailableTopic, error) {
+		return c.api.AvailableTopics(ctx, tok, "description", "requiresPermissions", "schema", "transports", "topicParameters")
+	})
 }
 
 func (c *tokenCatalog) Queues(ctx context.Context, name string, page, size int) (genesys.Page, error) {
-	tok, err := c.token(ctx)
-	if err != nil {
-		return genesys.Page{}, err
-	}
-	return c.api.Queues(ctx, tok, name, page, size)
+	return withToken(ctx, c.src, func(tok string) (genesys.Page, error) {
+		return c.api.Queues(ctx, tok, name, page, size)
+	})
 }
 
 func (c *tokenCatalog) Users(ctx context.Context, page, size int) (genesys.Page, error) {
-	tok, err := c.token(ctx)
-	if err != nil {
-		return genesys.Page{}, err
-	}
-	return c.api.Users(ctx, tok, page, size)
+	return withToken(ctx, c.src, func(tok string) (genesys.Page, error) {
+		return c.api.Users(ctx, tok, page, size)
+	})
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
 
@@ -43,5 +45,36 @@ func TestRealInstanceLifecycle(t *testing.T) {
 	d.Dispose() // idempotent
 	if mfs, _ := reg.Gather(); len(mfs) != 0 {
 		t.Errorf("metrics still registered after Dispose: %d families", len(mfs))
+	}
+}
+
+// TestCatalogRenewsATokenTheServiceRejects: the lookups behind /queues, /users and
+// /topics get one fresh token after a 401 instead of failing until the dead token's
+// expiry (hours away for a revoked one).
+func TestCatalogRenewsATokenTheServiceRejects(t *testing.T) {
+	sim := simulator.NewTestServer(t, simulator.Config{ClientID: "c", ClientSecret: "s"})
+	src, err := auth.New(auth.Config{Mode: auth.ModeClientCredentials, LoginURL: sim.URL(), ClientID: "c", ClientSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := genesys.New(sim.URL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := &tokenCatalog{src: src, api: api}
+	ctx := context.Background()
+	if _, err := cat.Queues(ctx, "", 1, 5); err != nil {
+		t.Fatal(err)
+	}
+	sim.ExpireTokens() // the service no longer accepts the token the client still thinks valid
+	page, err := cat.Queues(ctx, "", 1, 5)
+	if err != nil {
+		t.Fatalf("lookup after the token was rejected: %v", err)
+	}
+	if len(page.Entities) == 0 {
+		t.Error("no queues after renewing the token")
+	}
+	if n := sim.Count("token"); n != 2 {
+		t.Errorf("%d token requests, want 2 (one renewal after the 401)", n)
 	}
 }
