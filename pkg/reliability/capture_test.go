@@ -3,47 +3,14 @@ package reliability
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
-
-// logCapture keeps every log line so the suite can prove no secret was logged.
-type logCapture struct {
-	mu    *sync.Mutex
-	lines *[]string
-	with  []any
-}
-
-func newLogCapture() *logCapture { return &logCapture{mu: &sync.Mutex{}, lines: &[]string{}} }
-
-func (l *logCapture) add(level, msg string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	*l.lines = append(*l.lines, fmt.Sprint(level, " ", msg, " ", l.with, args))
-}
-func (l *logCapture) Debug(msg string, args ...any) { l.add("debug", msg, args...) }
-func (l *logCapture) Info(msg string, args ...any)  { l.add("info", msg, args...) }
-func (l *logCapture) Warn(msg string, args ...any)  { l.add("warn", msg, args...) }
-func (l *logCapture) Error(msg string, args ...any) { l.add("error", msg, args...) }
-func (l *logCapture) With(args ...any) log.Logger {
-	return &logCapture{mu: l.mu, lines: l.lines, with: append(append([]any{}, l.with...), args...)}
-}
-func (l *logCapture) Level() log.Level                         { return log.Debug }
-func (l *logCapture) FromContext(_ context.Context) log.Logger { return l }
-func (l *logCapture) all() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(*l.lines, "\n")
-}
 
 // tokenSpy wraps the auth source and remembers every token value it handed out.
 type tokenSpy struct {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
+
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
@@ -41,7 +43,7 @@ type soak struct {
 	m      *session.Manager
 	h      *hub.Hub
 	rec    *recorder
-	logs   *logCapture
+	logs   *logcapture.Logger
 	tokens *tokenSpy
 	sent   map[int]sentEvent // events a socket took
 	next   int
@@ -65,7 +67,7 @@ func newSoak(t *testing.T, seed int64) *soak {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &soak{t: t, rnd: rand.New(rand.NewSource(seed)), clock: clock, sim: sim, logs: newLogCapture(),
+	s := &soak{t: t, rnd: rand.New(rand.NewSource(seed)), clock: clock, sim: sim, logs: logcapture.New(),
 		tokens: &tokenSpy{Source: src, values: map[string]bool{}}, sent: map[int]sentEvent{}, faults: map[string]int{}}
 	s.h = hub.New(hub.Config{Clock: clock, MaxBytes: hubBound})
 	s.rec = &recorder{h: s.h, got: map[int]int{}}
@@ -286,7 +288,7 @@ func (s *soak) checkSecrets() {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	outputs := map[string]string{"logs": s.logs.all(), "status": string(status)}
+	outputs := map[string]string{"logs": s.logs.All(), "status": string(status)}
 	secrets := append([]string{secret}, s.tokens.seen()...)
 	for where, text := range outputs {
 		for _, sec := range secrets {

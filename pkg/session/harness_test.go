@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"math/rand"
 	"net/http"
 	"strings"
@@ -11,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
+
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
@@ -65,35 +65,6 @@ func (s *recSink) lastStatus(topic string) (event.TopicStatus, bool) {
 	return event.TopicStatus{}, false
 }
 
-// logCapture is a log.Logger keeping every line, to prove no secret is logged.
-type logCapture struct {
-	mu    *sync.Mutex
-	lines *[]string
-	with  []any
-}
-
-func newLogCapture() *logCapture { return &logCapture{mu: &sync.Mutex{}, lines: &[]string{}} }
-
-func (l *logCapture) add(level, msg string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	*l.lines = append(*l.lines, fmt.Sprint(level, " ", msg, " ", l.with, args))
-}
-func (l *logCapture) Debug(msg string, args ...any) { l.add("debug", msg, args...) }
-func (l *logCapture) Info(msg string, args ...any)  { l.add("info", msg, args...) }
-func (l *logCapture) Warn(msg string, args ...any)  { l.add("warn", msg, args...) }
-func (l *logCapture) Error(msg string, args ...any) { l.add("error", msg, args...) }
-func (l *logCapture) With(args ...any) log.Logger {
-	return &logCapture{mu: l.mu, lines: l.lines, with: append(append([]any{}, l.with...), args...)}
-}
-func (l *logCapture) Level() log.Level                         { return log.Debug }
-func (l *logCapture) FromContext(_ context.Context) log.Logger { return l }
-func (l *logCapture) all() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(*l.lines, "\n")
-}
-
 type harness struct {
 	t      *testing.T
 	clock  *clockwork.FakeClock
@@ -102,7 +73,7 @@ type harness struct {
 	tokens *tokenSpy
 	m      *Manager
 	sink   *recSink
-	logs   *logCapture
+	logs   *logcapture.Logger
 }
 
 var epoch = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
@@ -121,7 +92,7 @@ func newHarness(t *testing.T, sc simulator.Config, mod func(*Config, *auth.Confi
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, clock: clock, sim: sim, sink: &recSink{}, logs: newLogCapture()}
+	h := &harness{t: t, clock: clock, sim: sim, sink: &recSink{}, logs: logcapture.New()}
 	cfg := Config{Name: "test-ds", API: api, Clock: clock, Rand: rand.New(rand.NewSource(1)), Sink: h.sink, Logger: h.logs,
 		PongTimeout: 10 * time.Second}
 	if mod != nil {
@@ -137,7 +108,7 @@ func newHarness(t *testing.T, sc simulator.Config, mod func(*Config, *auth.Confi
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("manager log:\n%s", h.logs.all())
+			t.Logf("manager log:\n%s", h.logs.All())
 		}
 		h.m.Close()
 		hc.CloseIdleConnections()
@@ -167,7 +138,7 @@ func (s *tokenSpy) Token(ctx context.Context) (auth.Token, error) {
 func (h *harness) assertNoSecrets() {
 	h.t.Helper()
 	st, _ := json.Marshal(h.m.Status())
-	text := h.logs.all() + "\n" + string(st)
+	text := h.logs.All() + "\n" + string(st)
 	h.tokens.mu.Lock()
 	defer h.tokens.mu.Unlock()
 	for _, secret := range append([]string{testSecret}, h.tokens.seen...) {
