@@ -2,15 +2,14 @@ package bench
 
 import (
 	"testing"
-	"time"
 
-	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
+	"github.com/cxlive/genesyscloud-datasource/pkg/livestream"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
-// streamBuffer mirrors pkg/plugin's per-stream hub queue bound.
-const streamBuffer = 1024
+// streamBuffer is pkg/plugin's per-stream hub queue bound.
+const streamBuffer = livestream.Buffer
 
 // ingestSink builds the end of the full path: the hub (history + fan-out) and one live
 // stream over topics turning events into Grafana Live packets. delivered is called with
@@ -18,7 +17,8 @@ const streamBuffer = 1024
 // events the hub dropped because the stream fell behind.
 func ingestSink(tb testing.TB, topics []string, delivered func(n int)) (sink session.Sink, stop func() (dropped uint64)) {
 	h := hub.New(hub.Config{})
-	p := newPipeline(h, topics, streamBuffer, func(evs []event.Event, _ time.Time) { delivered(len(evs)) })
+	p := newPipeline(h, topics, streamBuffer)
+	p.onCount = delivered
 	done := make(chan struct{})
 	go func() { defer close(done); p.run() }()
 	var once bool

@@ -57,13 +57,14 @@ func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
-	p := newPipeline(h, topics, streamBuffer, func(evs []event.Event, ready time.Time) {
+	p := newPipeline(h, topics, streamBuffer)
+	p.onPacket = func(evs []event.Event, ready time.Time) {
 		mu.Lock()
 		for _, e := range evs {
 			lat = append(lat, ready.Sub(e.Received))
 		}
 		mu.Unlock()
-	})
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); p.run() }()
 	r := newRig(b, clockwork.NewRealClock(), simulator.Config{}, h, nil)

@@ -1,0 +1,124 @@
+// Package livestream batches a live feed of events into Grafana Live packets: one frame
+// per topic per flush, the schema sent once and data-only packets while it holds.
+// pkg/plugin drives it from RunStream; the benchmarks in ./bench drive the same code.
+package livestream
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+)
+
+const (
+	FlushEvery  = 100 * time.Millisecond // bursts become one packet per topic per flush
+	FlushEvents = 500                    // ...or sooner when this many events wait
+	Buffer      = 1024                   // hub feed bound; beyond it the hub drops and counts
+)
+
+// Streamer builds successive frames of one live topic with a stable schema
+// (*frames.Streamer). It must not keep the events slice: the batcher reuses it.
+type Streamer interface {
+	Frame(events []event.Event) (frame *data.Frame, schemaChanged bool)
+}
+
+// Sender receives the packets ((*backend.StreamSender)).
+type Sender interface {
+	SendBytes(b []byte) error
+}
+
+// Batcher collects events per topic between flushes. Not safe for concurrent use: one
+// stream goroutine owns it.
+type Batcher struct {
+	newStreamer func(topic string) Streamer
+	out         Sender
+	topics      map[string]*topicBatch // by Topic as sent
+	order       []*topicBatch          // topics with pending events, first arrival first
+	count       int
+	last        *data.FrameJSONCache // schema of the last packet sent on this channel
+	dropped     uint64
+}
+
+// topicBatch is one topic's streamer and pending events; the slice is reused across
+// flushes so a steady stream does not allocate per event.
+type topicBatch struct {
+	s       Streamer
+	pending []event.Event
+}
+
+// NewBatcher returns a batcher that builds frames with streamers from newStreamer
+// (called once per topic) and sends packets to out.
+func NewBatcher(newStreamer func(topic string) Streamer, out Sender) *Batcher {
+	return &Batcher{newStreamer: newStreamer, out: out, topics: map[string]*topicBatch{}}
+}
+
+// Add queues e for the next flush.
+func (b *Batcher) Add(e event.Event) {
+	t := b.topics[e.Topic]
+	if t == nil {
+		t = &topicBatch{s: b.newStreamer(e.Topic)}
+		b.topics[e.Topic] = t
+	}
+	if len(t.pending) == 0 {
+		b.order = append(b.order, t)
+	}
+	t.pending = append(t.pending, e)
+	b.count++
+}
+
+// Len is the number of events waiting for a flush.
+func (b *Batcher) Len() int { return b.count }
+
+// Flush sends one frame per topic with pending events, data-only when the schema is
+// the one the client already has. dropped is the feed's running count of events the
+// hub skipped; an increase since the last flush puts a notice on the next frame.
+func (b *Batcher) Flush(dropped uint64) error {
+	if b.count == 0 {
+		return nil
+	}
+	defer b.reset()
+	for _, t := range b.order {
+		f, changed := t.s.Frame(t.pending)
+		if f == nil {
+			continue
+		}
+		if dropped > b.dropped {
+			if f.Meta == nil {
+				f.Meta = &data.FrameMeta{}
+			}
+			f.Meta.Notices = append(f.Meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning,
+				Text: fmt.Sprintf("%d events were skipped because the viewer could not keep up", dropped-b.dropped)})
+			b.dropped = dropped
+		}
+		if err := b.send(f, changed); err != nil {
+			return fmt.Errorf("send stream packet: %w", err)
+		}
+	}
+	return nil
+}
+
+// reset empties the pending lists, keeping their capacity but not their bodies.
+func (b *Batcher) reset() {
+	for _, t := range b.order {
+		clear(t.pending)
+		t.pending = t.pending[:0]
+	}
+	clear(b.order)
+	b.order = b.order[:0]
+	b.count = 0
+}
+
+func (b *Batcher) send(f *data.Frame, changed bool) error {
+	cache, err := data.FrameToJSONCache(f)
+	if err != nil {
+		return err
+	}
+	same := !changed && b.last != nil && cache.SameSchema(b.last)
+	b.last = &cache
+	if same {
+		return b.out.SendBytes(cache.Bytes(data.IncludeDataOnly))
+	}
+	return b.out.SendBytes(cache.Bytes(data.IncludeAll))
+}
