@@ -8,19 +8,11 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
-// envelope is one socket message as the service sends it.
-type envelope struct {
-	TopicName string          `json:"topicName"`
-	EventBody json.RawMessage `json:"eventBody"`
-	Metadata  struct {
-		CorrelationID string `json:"CorrelationId"`
-	} `json:"metadata"`
-}
-
 // handle decodes one message; garbage is counted and skipped, never fatal.
+// data may be the reader's reused buffer: nothing kept may alias it.
 func (m *Manager) handle(s *socketConn, data []byte) {
 	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil || env.TopicName == "" {
+	if err := decodeEnvelope(data, &env); err != nil || env.TopicName == "" {
 		m.ctr.add(&m.ctr.malformed, 1)
 		m.cfg.Logger.Debug("skipped a malformed notification", "bytes", len(data))
 		return
@@ -43,9 +35,11 @@ func (m *Manager) handle(s *socketConn, data []byte) {
 		m.system(s, topic, env.EventBody)
 		return
 	}
-	body := env.EventBody
-	if len(bytes.TrimSpace(body)) == 0 {
+	var body json.RawMessage
+	if len(bytes.TrimSpace(env.EventBody)) == 0 {
 		body = json.RawMessage("null")
+	} else {
+		body = append(json.RawMessage(nil), env.EventBody...) // own copy: the hub keeps it
 	}
 	m.deliver(event.Event{Topic: topic, Body: body, CorrelationID: env.Metadata.CorrelationID,
 		Received: m.cfg.Clock.Now()})

@@ -106,6 +106,7 @@ func (m *Manager) read(s *socketConn) {
 		m.mu.Unlock()
 	}()
 	max := int64(m.cfg.MaxMessageBytes)
+	var buf []byte // reused for every message: handle copies what it keeps
 	for {
 		_, r, err := s.conn.NextReader()
 		if err != nil {
@@ -113,7 +114,8 @@ func (m *Manager) read(s *socketConn) {
 			m.addNote(note{sock: s, kind: "lost", reason: closeReason(err)})
 			return
 		}
-		data, err := io.ReadAll(io.LimitReader(r, max+1))
+		data, err := readMessage(buf[:0], r, max+1)
+		buf = data
 		if err == nil && int64(len(data)) > max {
 			n, _ := io.Copy(io.Discard, r) // skip the rest without holding it
 			m.ctr.add(&m.ctr.oversized, 1)
@@ -129,6 +131,26 @@ func (m *Manager) read(s *socketConn) {
 		m.touch(s)
 		m.handle(s, data)
 	}
+}
+
+// readMessage appends at most limit bytes of r to buf (like io.ReadAll of an
+// io.LimitReader, but into a buffer the caller reuses).
+func readMessage(buf []byte, r io.Reader, limit int64) ([]byte, error) {
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow
+		}
+		room := buf[len(buf):min(int64(cap(buf)), limit)]
+		n, err := r.Read(room)
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 func (m *Manager) touch(s *socketConn) {

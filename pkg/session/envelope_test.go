@@ -1,0 +1,76 @@
+package session
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+var envelopeCases = []struct {
+	name, msg string
+	fast      bool // the one-pass scanner decodes it (else encoding/json does)
+}{
+	{"event", `{"topicName":"v2.users.u1.presence","version":"2","eventBody":{"a":[1,-2.5e3,true,null,"x\"\u00e9"]},"metadata":{"CorrelationId":"c1"}}`, true},
+	{"spaces", " {\n\"topicName\" : \"t\" ,\t\"eventBody\" : [ ] , \"metadata\" : { } }\r\n", true},
+	{"no body", `{"topicName":"t"}`, true},
+	{"null body", `{"topicName":"t","eventBody":null}`, true},
+	{"heartbeat", `{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}`, true},
+	{"other case key", `{"TopicName":"t","eventBody":1}`, false},
+	{"other case corr", `{"topicName":"t","metadata":{"correlationId":"c"}}`, false},
+	{"kelvin key", "{\"topicName\":\"t\",\"metadata\":{\"CorrelationId\":\"c\",\"Correlation\u212aey\":1}}", false},
+	{"repeated topic", `{"topicName":"a","topicName":"b"}`, false},
+	{"escaped topic", `{"topicName":"a\u0062"}`, false},
+	{"escaped key", `{"topic\u004eame":"a"}`, false},
+	{"number topic", `{"topicName":1}`, false},
+	{"null metadata", `{"topicName":"t","metadata":null}`, false},
+	{"number corr", `{"topicName":"v2.x","eventBody":"str","metadata":{"CorrelationId":5}}`, false},
+	{"bad number", `{"topicName":"t","eventBody":01}`, false},
+	{"bad escape", `{"topicName":"t","eventBody":"\x"}`, false},
+	{"trailing comma", `{"topicName":"t","eventBody":[1,]}`, false},
+	{"trailing data", `{"topicName":"t"} x`, false},
+	{"truncated", `{"topicName":"t","eventBody":{"a":`, false},
+	{"control byte", "{\"topicName\":\"t\",\"eventBody\":\"a\x01\"}", false},
+	{"bad utf8 topic", "{\"topicName\":\"t\xff\"}", false},
+	{"array", `[]`, false},
+	{"null", `null`, false},
+	{"empty", ``, false},
+}
+
+// TestDecodeEnvelopeMatchesEncodingJSON: the fast path takes the usual shapes and,
+// whichever path runs, the result is json.Unmarshal's.
+func TestDecodeEnvelopeMatchesEncodingJSON(t *testing.T) {
+	for _, tc := range envelopeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			var fast envelope
+			if got := scanEnvelope([]byte(tc.msg), &fast); got != tc.fast {
+				t.Fatalf("scanEnvelope took it = %v, want %v", got, tc.fast)
+			}
+			checkSameAsEncodingJSON(t, []byte(tc.msg))
+		})
+	}
+}
+
+func FuzzDecodeEnvelope(f *testing.F) {
+	for _, tc := range envelopeCases {
+		f.Add([]byte(tc.msg))
+	}
+	f.Fuzz(checkSameAsEncodingJSON)
+}
+
+func checkSameAsEncodingJSON(t *testing.T, data []byte) {
+	var want, got envelope
+	wantErr := json.Unmarshal(data, &want)
+	gotErr := decodeEnvelope(data, &got)
+	if (wantErr == nil) != (gotErr == nil) {
+		t.Fatalf("error %v, encoding/json says %v", gotErr, wantErr)
+	}
+	if wantErr != nil {
+		return
+	}
+	if got.TopicName != want.TopicName || got.Metadata != want.Metadata || !bytes.Equal(got.EventBody, want.EventBody) {
+		t.Fatalf("decoded %+v (body %s), encoding/json %+v (body %s)", got, got.EventBody, want, want.EventBody)
+	}
+	if len(got.EventBody) > 0 && !json.Valid(got.EventBody) {
+		t.Fatalf("invalid body %s accepted", got.EventBody)
+	}
+}
