@@ -96,7 +96,7 @@ func (s *envScanner) once(seen bool) bool {
 // otherKey rejects a key encoding/json would match to one of names case-insensitively.
 func (s *envScanner) otherKey(key []byte, names ...string) {
 	for _, c := range key {
-		if c >= 0x80 { // Unicode folding (e.g. the Kelvin sign): leave it to encoding/json
+		if c >= 0x80 || c == '\\' { // escapes, Unicode folding (the Kelvin sign): encoding/json's job
 			s.ok = false
 		}
 	}
@@ -125,8 +125,8 @@ func (s *envScanner) ws() {
 	}
 }
 
-// object scans {"key": value, ...}; field must consume the value after the colon.
-// Keys with escapes or non-ASCII bytes are left to encoding/json.
+// object scans {"key": value, ...}; field gets the key's raw (still escaped) bytes and
+// must consume the value after the colon.
 func (s *envScanner) object(field func(key []byte)) {
 	if !s.ok || s.peek() != '{' {
 		s.ok = false
@@ -139,7 +139,7 @@ func (s *envScanner) object(field func(key []byte)) {
 		return
 	}
 	for s.ok {
-		key := s.plainString()
+		key := s.str()
 		s.ws()
 		if !s.ok || s.peek() != ':' {
 			s.ok = false
@@ -170,19 +170,14 @@ func (s *envScanner) plainString() []byte {
 		return nil
 	}
 	start := s.i + 1
-	for j := start; j < len(s.b); j++ {
-		switch c := s.b[j]; {
-		case c == '"':
-			s.i = j + 1
-			if !utf8.Valid(s.b[start:j]) {
-				s.ok = false
-			}
-			return s.b[start:j]
-		case c == '\\' || c < 0x20:
-			s.ok = false
-			return nil
-		}
+	j := start
+	for j < len(s.b) && !special[s.b[j]] {
+		j++
 	}
-	s.ok = false
-	return nil
+	if j == len(s.b) || s.b[j] != '"' || !utf8.Valid(s.b[start:j]) {
+		s.ok = false
+		return nil
+	}
+	s.i = j + 1
+	return s.b[start:j]
 }

@@ -12,6 +12,7 @@ var envelopeCases = []struct {
 }{
 	{"event", `{"topicName":"v2.users.u1.presence","version":"2","eventBody":{"a":[1,-2.5e3,true,null,"x\"\u00e9"]},"metadata":{"CorrelationId":"c1"}}`, true},
 	{"spaces", " {\n\"topicName\" : \"t\" ,\t\"eventBody\" : [ ] , \"metadata\" : { } }\r\n", true},
+	{"escapes in body", `{"topicName":"t","eventBody":{"a\"b\u00e9":"\\\/\n"}}`, true},
 	{"no body", `{"topicName":"t"}`, true},
 	{"null body", `{"topicName":"t","eventBody":null}`, true},
 	{"heartbeat", `{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}`, true},

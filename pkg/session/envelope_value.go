@@ -52,37 +52,57 @@ func (s *envScanner) array(depth int) {
 	}
 }
 
-// str skips a string with any valid escapes (bytes ≥ 0x80 pass, as in encoding/json).
-func (s *envScanner) str() {
-	for j := s.i + 1; j < len(s.b); j++ {
+// special marks the bytes a string scan must stop at: the quote, the backslash and
+// control bytes (which JSON forbids unescaped).
+var special = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+// str skips a string with any valid escapes (bytes ≥ 0x80 pass, as in encoding/json)
+// and returns its raw contents.
+func (s *envScanner) str() []byte {
+	if !s.ok || s.peek() != '"' {
+		s.ok = false
+		return nil
+	}
+	start := s.i + 1
+	for j := start; j < len(s.b); j++ {
+		if !special[s.b[j]] {
+			continue
+		}
 		switch c := s.b[j]; {
 		case c == '"':
 			s.i = j + 1
-			return
+			return s.b[start:j]
 		case c < 0x20:
 			s.ok = false
-			return
+			return nil
 		case c == '\\':
 			j++
 			if j >= len(s.b) {
 				s.ok = false
-				return
+				return nil
 			}
 			switch s.b[j] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
 				if j+4 >= len(s.b) || !isHex(s.b[j+1]) || !isHex(s.b[j+2]) || !isHex(s.b[j+3]) || !isHex(s.b[j+4]) {
 					s.ok = false
-					return
+					return nil
 				}
 				j += 4
 			default:
 				s.ok = false
-				return
+				return nil
 			}
 		}
 	}
 	s.ok = false
+	return nil
 }
 
 func isHex(c byte) bool {
