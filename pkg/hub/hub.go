@@ -56,6 +56,7 @@ type Hub struct {
 
 	mu      sync.RWMutex
 	topics  map[string]*topicState // by event.Key
+	byName  map[string]*topicState // by Topic as sent, so Event skips lower-casing; reset when it outgrows topics
 	order   fifo[orderEntry]       // global arrival order of held events
 	stale   int                    // entries of order whose event already left its topic
 	seq     uint64
@@ -81,6 +82,7 @@ type heldEvent struct {
 }
 
 type topicState struct {
+	key      string // event.Key of the topic
 	events   fifo[heldEvent]
 	unsorted bool // an event arrived earlier than its predecessor: History sorts
 	last     event.Event
@@ -104,13 +106,13 @@ func New(cfg Config) *Hub {
 	if cfg.Clock == nil {
 		cfg.Clock = clockwork.NewRealClock()
 	}
-	return &Hub{cfg: cfg, topics: map[string]*topicState{}, subs: map[string]map[*Subscription]struct{}{}}
+	return &Hub{cfg: cfg, topics: map[string]*topicState{}, byName: map[string]*topicState{}, subs: map[string]map[*Subscription]struct{}{}}
 }
 
 func (h *Hub) topic(key string) *topicState {
 	t := h.topics[key]
 	if t == nil {
-		t = &topicState{}
+		t = &topicState{key: key}
 		h.topics[key] = t
 	}
 	return t

@@ -16,11 +16,16 @@ var benchBody = json.RawMessage(`{"group":{"queueId":"8f2b3c1e-0d5a-4b7e-9c61-2a
 // BenchmarkEvent measures ingestion under a byte budget small enough that every
 // event also evicts one: the steady state of a busy hub.
 func BenchmarkEvent(b *testing.B) {
+	b.Run("lower-case", func(b *testing.B) { benchEvent(b, "v2.analytics.queues.q%03d.observations") })
+	b.Run("mixed-case", func(b *testing.B) { benchEvent(b, "v2.users.U%03d.routingStatus") })
+}
+
+func benchEvent(b *testing.B, topicFormat string) {
 	clock := clockwork.NewFakeClockAt(time.Now())
 	h := New(Config{Clock: clock, MaxBytes: 4 << 20})
 	topics := make([]string, 200)
 	for i := range topics {
-		topics[i] = fmt.Sprintf("v2.analytics.queues.q%03d.observations", i)
+		topics[i] = fmt.Sprintf(topicFormat, i)
 	}
 	sub := h.Subscribe(topics[:10], 64) // never read: exercises the drop path
 	defer sub.Close()

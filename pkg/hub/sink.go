@@ -9,11 +9,18 @@ import (
 // Event stores e and hands it to live subscribers. Called from the session's
 // goroutine: it never blocks on a consumer and costs O(1) amortised.
 func (h *Hub) Event(e event.Event) {
-	key := event.Key(e.Topic)
 	size := int64(len(e.Body)+len(e.Topic)+len(e.CorrelationID)) + eventOverhead
 
 	h.mu.Lock()
-	t := h.topic(key)
+	t := h.byName[e.Topic]
+	if t == nil {
+		t = h.topic(event.Key(e.Topic))
+		if len(h.byName) >= 2*len(h.topics)+64 { // many spellings of few topics: start over
+			clear(h.byName)
+		}
+		h.byName[e.Topic] = t
+	}
+	key := t.key
 	h.seq++
 	if n := t.events.Len(); n > 0 && e.Received.Before(t.events.At(n-1).e.Received) {
 		t.unsorted = true
