@@ -50,6 +50,7 @@ type Manager struct {
 	checks    []*pingWaiter
 	ctr       counters
 	dedupe    *dedupe
+	keys      map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
 	bo        *backoff.ExponentialBackOff
 	started   bool
 	stopped   bool
@@ -92,7 +93,7 @@ func New(cfg Config) (*Manager, error) {
 	m := &Manager{
 		cfg: cfg, topics: map[string]*topicRef{}, openGaps: map[string]event.Gap{}, live: map[*socketConn]struct{}{},
 		state: StateConnecting, reason: "not started", since: cfg.Clock.Now(),
-		dedupe: newDedupe(cfg.DedupeSize), bo: bo,
+		dedupe: newDedupe(cfg.DedupeSize), keys: map[string]string{}, bo: bo,
 		wake: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
 	}
 	return m, nil

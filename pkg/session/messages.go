@@ -76,8 +76,8 @@ func (m *Manager) system(s *socketConn, topic string, body json.RawMessage) {
 // deliver drops duplicates (same topic and correlation id, e.g. during a channel
 // overlap), closes the topic's open gap, and hands the event to the sink.
 func (m *Manager) deliver(ev event.Event) {
-	key := event.Key(ev.Topic)
 	m.mu.Lock()
+	key := m.keyLocked(ev.Topic)
 	if ev.CorrelationID != "" && !m.dedupe.add(key+"\x00"+ev.CorrelationID) {
 		m.mu.Unlock()
 		m.ctr.add(&m.ctr.duplicates, 1)
@@ -90,6 +90,23 @@ func (m *Manager) deliver(ev event.Event) {
 	m.mu.Unlock()
 	m.ctr.add(&m.ctr.events, 1)
 	m.emit([]event.Event{ev}, closed, nil)
+}
+
+// maxKeyCache bounds m.keys; past it the cache starts over.
+const maxKeyCache = 8192
+
+// keyLocked is event.Key(topic), cached: most topics have upper-case letters, so
+// lower-casing allocated for every event.
+func (m *Manager) keyLocked(topic string) string {
+	if k, ok := m.keys[topic]; ok {
+		return k
+	}
+	if len(m.keys) >= maxKeyCache {
+		clear(m.keys)
+	}
+	k := event.Key(topic)
+	m.keys[topic] = k
+	return k
 }
 
 // emit calls the sink, one caller at a time, outside m.mu.
