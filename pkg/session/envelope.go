@@ -22,9 +22,10 @@ const maxScanDepth = 256
 // decodeEnvelope decodes data in one validating pass for the usual message shape and
 // falls back to encoding/json for anything unusual (escaped or differently-cased keys,
 // repeated fields, unexpected types, invalid JSON), so the result (and the error) is
-// what json.Unmarshal gives. Strings are fresh; EventBody may alias data.
-func decodeEnvelope(data []byte, env *envelope) error {
-	if scanEnvelope(data, env) {
+// what json.Unmarshal gives. EventBody may alias data. names, if not nil, interns topic
+// names (one reader's; not safe for concurrent use) so a known topic costs no allocation.
+func decodeEnvelope(data []byte, env *envelope, names map[string]string) error {
+	if scanEnvelope(data, env, names) {
 		return nil
 	}
 	*env = envelope{}
@@ -40,7 +41,7 @@ type envScanner struct {
 }
 
 // scanEnvelope is decodeEnvelope's fast path; false means "use encoding/json".
-func scanEnvelope(data []byte, env *envelope) bool {
+func scanEnvelope(data []byte, env *envelope, names map[string]string) bool {
 	s := envScanner{b: data, ok: true}
 	var topic, body, corr []byte
 	var seenTopic, seenBody, seenMeta bool
@@ -80,9 +81,27 @@ func scanEnvelope(data []byte, env *envelope) bool {
 	if !s.ok || s.i != len(data) {
 		return false
 	}
-	*env = envelope{TopicName: string(topic), EventBody: body}
+	*env = envelope{TopicName: intern(names, topic), EventBody: body}
 	env.Metadata.CorrelationID = string(corr)
 	return true
+}
+
+// maxInterned bounds a reader's topic-name table; past it the table starts over.
+const maxInterned = 4096
+
+func intern(names map[string]string, b []byte) string {
+	if names == nil {
+		return string(b)
+	}
+	if s, ok := names[string(b)]; ok { // no allocation for the lookup
+		return s
+	}
+	if len(names) >= maxInterned {
+		clear(names)
+	}
+	s := string(b)
+	names[s] = s
+	return s
 }
 
 // once rejects a repeated field (encoding/json's last-wins or merge is left to it).

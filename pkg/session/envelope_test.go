@@ -43,7 +43,7 @@ func TestDecodeEnvelopeMatchesEncodingJSON(t *testing.T) {
 	for _, tc := range envelopeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			var fast envelope
-			if got := scanEnvelope([]byte(tc.msg), &fast); got != tc.fast {
+			if got := scanEnvelope([]byte(tc.msg), &fast, nil); got != tc.fast {
 				t.Fatalf("scanEnvelope took it = %v, want %v", got, tc.fast)
 			}
 			checkSameAsEncodingJSON(t, []byte(tc.msg))
@@ -61,7 +61,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 func checkSameAsEncodingJSON(t *testing.T, data []byte) {
 	var want, got envelope
 	wantErr := json.Unmarshal(data, &want)
-	gotErr := decodeEnvelope(data, &got)
+	gotErr := decodeEnvelope(data, &got, map[string]string{"t": "t"})
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("error %v, encoding/json says %v", gotErr, wantErr)
 	}

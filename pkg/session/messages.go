@@ -11,8 +11,11 @@ import (
 // handle decodes one message; garbage is counted and skipped, never fatal.
 // data may be the reader's reused buffer: nothing kept may alias it.
 func (m *Manager) handle(s *socketConn, data []byte) {
+	if s.names == nil {
+		s.names = map[string]string{}
+	}
 	var env envelope
-	if err := decodeEnvelope(data, &env); err != nil || env.TopicName == "" {
+	if err := decodeEnvelope(data, &env, s.names); err != nil || env.TopicName == "" {
 		m.ctr.add(&m.ctr.malformed, 1)
 		m.cfg.Logger.Debug("skipped a malformed notification", "bytes", len(data))
 		return

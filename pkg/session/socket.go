@@ -25,8 +25,9 @@ type socketConn struct {
 	drainAt    time.Time     // loop only: when a retired socket is closed
 	retired    atomic.Bool   // replaced on purpose: its end is not a loss
 	closeOnce  sync.Once
-	writeMu    sync.Mutex    // one writer at a time (watchdog, Check, close frame)
-	done       chan struct{} // closed when the reader returns
+	writeMu    sync.Mutex        // one writer at a time (watchdog, Check, close frame)
+	done       chan struct{}     // closed when the reader returns
+	names      map[string]string // reader only: interned topic names (handle)
 }
 
 const writeTimeout = 10 * time.Second
