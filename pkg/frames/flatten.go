@@ -1,12 +1,10 @@
 package frames
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
+	"unicode/utf8"
 )
 
 // MaxArrayItems is how many elements of an array are flattened by index
@@ -66,95 +64,172 @@ func (v value) text() string {
 // dotted path. Nulls are skipped (they become missing values). The body must be one
 // JSON value.
 func flatten(body []byte, emit func(path string, v value)) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := walk(dec, "", 0, emit); err != nil {
+	f := flattener{scanner: scanner{data: body}, emit: emit}
+	if err := f.walk(0); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if f.peek() != 0 || f.pos < len(body) {
 		return fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
 	}
 	return nil
 }
 
-func join(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	return prefix + "." + name
+// flattener builds paths in one reused buffer; a path becomes a string only when
+// a scalar is emitted.
+type flattener struct {
+	scanner
+	path []byte
+	emit func(string, value)
 }
 
-func walk(dec *json.Decoder, path string, depth int, emit func(string, value)) error {
+// push appends name to the path (dotted unless the path is empty) and returns the
+// length to restore.
+func (f *flattener) push(name []byte) int {
+	n := len(f.path)
+	if n > 0 {
+		f.path = append(f.path, '.')
+	}
+	f.path = append(f.path, name...)
+	return n
+}
+
+func (f *flattener) walk(depth int) error {
 	if depth >= maxDepth {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		raw, err := f.skipValue()
+		if err != nil {
 			return err
 		}
-		emit(path, stringValue(string(raw)))
+		f.emit(string(f.path), stringValue(string(raw)))
 		return nil
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				if err := walk(dec, join(path, k.(string)), depth+1, emit); err != nil {
-					return err
-				}
-			}
-		case '[':
-			for i := 0; dec.More(); i++ {
-				if i == MaxArrayItems {
-					return rest(dec, join(path, "more"), emit)
-				}
-				if err := walk(dec, join(path, strconv.Itoa(i)), depth+1, emit); err != nil {
-					return err
-				}
-			}
-		}
-		_, err := dec.Token() // the closing delimiter
-		return err
-	case json.Number:
-		f, err := t.Float64()
+	switch c := f.peek(); {
+	case c == '{':
+		return f.object(depth)
+	case c == '[':
+		return f.array(depth)
+	case c == '"':
+		s, err := f.str()
 		if err != nil {
-			return fmt.Errorf("number %s at %q: %w", t, path, err)
+			return err
 		}
-		emit(path, numberValue(f))
-	case string:
-		emit(path, stringValue(t))
-	case bool:
-		emit(path, value{kind: kindBool, b: t})
-	case nil:
+		f.emit(string(f.path), stringValue(s))
+	case c == '-' || '0' <= c && c <= '9':
+		lit, err := f.number()
+		if err != nil {
+			return err
+		}
+		v, err := parseFloat(lit)
+		if err != nil {
+			return fmt.Errorf("number %s at %q: %w", lit, f.path, err)
+		}
+		f.emit(string(f.path), numberValue(v))
+	case c == 't' || c == 'f':
+		if err := f.literal(literals[c]); err != nil {
+			return err
+		}
+		f.emit(string(f.path), value{kind: kindBool, b: c == 't'})
+	case c == 'n':
+		return f.literal("null")
+	default:
+		return f.errorf("invalid character looking for beginning of value")
 	}
 	return nil
 }
 
-// rest collects the remaining elements of an array as one JSON array text.
-func rest(dec *json.Decoder, path string, emit func(string, value)) error {
-	var buf bytes.Buffer
-	buf.WriteByte('[')
-	for n := 0; dec.More(); n++ {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+func (f *flattener) object(depth int) error {
+	f.pos++ // '{'
+	if f.peek() == '}' {
+		f.pos++
+		return nil
+	}
+	for {
+		if f.peek() != '"' {
+			return f.errorf("expected object key")
+		}
+		start := f.pos
+		name, plain, err := f.rawString()
+		if err != nil {
 			return err
 		}
-		if n > 0 {
-			buf.WriteByte(',')
+		if !plain && !(utf8.Valid(name) && !hasBackslash(name)) {
+			f.pos = start
+			s, err := f.str()
+			if err != nil {
+				return err
+			}
+			name = []byte(s)
 		}
-		buf.Write(raw)
+		if err := f.expect(':'); err != nil {
+			return err
+		}
+		restore := f.push(name)
+		if err := f.walk(depth + 1); err != nil {
+			return err
+		}
+		f.path = f.path[:restore]
+		switch f.peek() {
+		case ',':
+			f.pos++
+		case '}':
+			f.pos++
+			return nil
+		default:
+			return f.errorf("expected ',' or '}' after object value")
+		}
 	}
-	buf.WriteByte(']')
-	if _, err := dec.Token(); err != nil {
-		return err
+}
+
+func (f *flattener) array(depth int) error {
+	f.pos++ // '['
+	if f.peek() == ']' {
+		f.pos++
+		return nil
 	}
-	emit(path, stringValue(buf.String()))
-	return nil
+	var index [20]byte
+	for i := 0; ; i++ {
+		if i == MaxArrayItems {
+			return f.rest()
+		}
+		restore := f.push(strconv.AppendInt(index[:0], int64(i), 10))
+		if err := f.walk(depth + 1); err != nil {
+			return err
+		}
+		f.path = f.path[:restore]
+		switch f.peek() {
+		case ',':
+			f.pos++
+		case ']':
+			f.pos++
+			return nil
+		default:
+			return f.errorf("expected ',' or ']' after array element")
+		}
+	}
+}
+
+// rest collects the remaining elements of an array as one JSON array text at
+// <path>.more.
+func (f *flattener) rest() error {
+	buf := []byte{'['}
+	for {
+		raw, err := f.skipValue()
+		if err != nil {
+			return err
+		}
+		buf = append(buf, raw...)
+		switch f.peek() {
+		case ',':
+			f.pos++
+			buf = append(buf, ',')
+		case ']':
+			f.pos++
+			buf = append(buf, ']')
+			restore := f.push([]byte("more"))
+			f.emit(string(f.path), stringValue(string(buf)))
+			f.path = f.path[:restore]
+			return nil
+		default:
+			return f.errorf("expected ',' or ']' after array element")
+		}
+	}
 }
