@@ -33,6 +33,15 @@ var statOrder = map[string]int{"count": 1, "ratio": 2, "numerator": 3, "denomina
 // The group's mediaType becomes a label. Observations carry no event timestamp (the
 // interval is the aggregation window, not when the value changed): time is arrival.
 func observations(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, ok := observationsFast(body, cells); ok {
+		return out, time.Time{}, nil
+	}
+	return observationsSlow(body, cells)
+}
+
+// observationsSlow decodes with encoding/json: bodies the fast scan leaves alone,
+// and the exact errors for malformed ones.
+func observationsSlow(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
 	var b observationBody
 	if err := unmarshal(body, &b); err != nil {
 		return nil, time.Time{}, err

@@ -1,0 +1,243 @@
+package frames
+
+import (
+	"bytes"
+)
+
+// obsScan reads a queue observation body in one pass over its bytes. It handles
+// the shape Genesys sends; on anything unusual (escaped or case-variant keys,
+// duplicates, nulls, type mismatches, invalid JSON) it reports !ok and the caller
+// decodes with encoding/json instead, so results and errors stay exactly those of
+// json.Unmarshal.
+type obsScan struct {
+	scanner
+	cells     []cell
+	mediaType string
+	stats     []stat
+	name      []byte
+}
+
+type stat struct {
+	name []byte
+	rank int
+	v    float64
+}
+
+// observationsFast appends the cells of body to cells; ok is false when the body
+// must be decoded the slow way (cells then holds nothing new).
+func observationsFast(body []byte, cells []cell) (_ []cell, ok bool) {
+	o := obsScan{scanner: scanner{data: body}, cells: cells}
+	first := len(cells)
+	if !o.top() || o.peek() != 0 || o.pos < len(body) {
+		return cells[:first], false
+	}
+	for i := first; i < len(o.cells); i++ {
+		o.cells[i].mediaType = o.mediaType
+	}
+	return o.cells, true
+}
+
+// fields walks an object's members; each key is passed exactly (plain keys only)
+// and member must consume the value. A key that matches one of known only
+// case-insensitively, or a known key seen twice, makes the walk fail.
+func (o *obsScan) fields(known []string, member func(key []byte) bool) bool {
+	if o.peek() != '{' {
+		return false
+	}
+	o.pos++
+	if o.peek() == '}' {
+		o.pos++
+		return true
+	}
+	var seen uint8
+	for {
+		if o.peek() != '"' {
+			return false
+		}
+		key, plain, err := o.rawString()
+		if err != nil || !plain || o.expect(':') != nil {
+			return false
+		}
+		for i, k := range known {
+			if bytes.EqualFold(key, []byte(k)) {
+				if string(key) != k || seen&(1<<i) != 0 {
+					return false
+				}
+				seen |= 1 << i
+			}
+		}
+		if !member(key) {
+			return false
+		}
+		switch o.peek() {
+		case ',':
+			o.pos++
+		case '}':
+			o.pos++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// elements walks an array, calling elem for each element.
+func (o *obsScan) elements(elem func() bool) bool {
+	if o.peek() != '[' {
+		return false
+	}
+	o.pos++
+	if o.peek() == ']' {
+		o.pos++
+		return true
+	}
+	for {
+		if !elem() {
+			return false
+		}
+		switch o.peek() {
+		case ',':
+			o.pos++
+		case ']':
+			o.pos++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (o *obsScan) skip() bool {
+	_, err := o.skipValue()
+	return err == nil
+}
+
+// string reads a string value; non-strings (including null) fail.
+func (o *obsScan) string() (string, bool) {
+	if o.peek() != '"' {
+		return "", false
+	}
+	s, err := o.str()
+	return s, err == nil
+}
+
+var (
+	topKeys    = []string{"group", "data"}
+	groupKeys  = []string{"queueId", "mediaType"}
+	dataKeys   = []string{"interval", "metrics"}
+	metricKeys = []string{"metric", "qualifier", "stats"}
+)
+
+func (o *obsScan) top() bool {
+	return o.fields(topKeys, func(key []byte) bool {
+		switch string(key) {
+		case "group":
+			return o.fields(groupKeys, func(key []byte) bool {
+				switch string(key) {
+				case "queueId":
+					_, ok := o.string()
+					return ok
+				case "mediaType":
+					var ok bool
+					o.mediaType, ok = o.string()
+					return ok
+				}
+				return o.skip()
+			})
+		case "data":
+			return o.elements(func() bool {
+				return o.fields(dataKeys, func(key []byte) bool {
+					switch string(key) {
+					case "interval":
+						_, ok := o.string()
+						return ok
+					case "metrics":
+						return o.elements(o.metric)
+					}
+					return o.skip()
+				})
+			})
+		}
+		return o.skip()
+	})
+}
+
+// metric reads one {metric, qualifier, stats} object and appends its cells.
+func (o *obsScan) metric() bool {
+	var metric, qualifier string
+	o.stats = o.stats[:0]
+	ok := o.fields(metricKeys, func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "metric":
+			metric, ok = o.string()
+			return ok
+		case "qualifier":
+			qualifier, ok = o.string()
+			return ok
+		case "stats":
+			return o.fields(nil, o.stat)
+		}
+		return o.skip()
+	})
+	if !ok {
+		return false
+	}
+	if metric == "" {
+		return true
+	}
+	o.name = append(o.name[:0], metric...)
+	if qualifier != "" {
+		o.name = append(append(o.name, '.'), qualifier...)
+	}
+	if len(o.stats) == 1 && string(o.stats[0].name) == "count" && metric[0] == 'o' {
+		o.cells = append(o.cells, cell{name: string(o.name), v: numberValue(o.stats[0].v)})
+		return true
+	}
+	base := len(o.name)
+	for _, s := range o.stats {
+		o.name = append(append(o.name[:base], '.'), s.name...)
+		o.cells = append(o.cells, cell{name: string(o.name), v: numberValue(s.v)})
+	}
+	return true
+}
+
+// stat reads one member of stats: a number, kept in statOrder order.
+func (o *obsScan) stat(key []byte) bool {
+	for _, s := range o.stats {
+		if bytes.Equal(s.name, key) {
+			return false // duplicate: json.Unmarshal's last-wins map, decoded the slow way
+		}
+	}
+	c := o.peek()
+	if c != '-' && (c < '0' || c > '9') {
+		return false
+	}
+	lit, err := o.number()
+	if err != nil {
+		return false
+	}
+	v, err := parseFloat(lit)
+	if err != nil {
+		return false
+	}
+	rank := statOrder[string(key)]
+	if rank == 0 {
+		rank = 100
+	}
+	s := stat{name: key, rank: rank, v: v}
+	i := len(o.stats)
+	o.stats = append(o.stats, s)
+	for ; i > 0 && statLess(s, o.stats[i-1]); i-- {
+		o.stats[i] = o.stats[i-1]
+	}
+	o.stats[i] = s
+	return true
+}
+
+func statLess(a, b stat) bool {
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	return bytes.Compare(a.name, b.name) < 0
+}

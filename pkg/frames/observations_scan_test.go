@@ -1,0 +1,72 @@
+package frames
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// checkObservationsFast: whenever the fast scan accepts a body, it gives exactly
+// what json.Unmarshal-based decoding gives; malformed bodies never pass it.
+func checkObservationsFast(t *testing.T, body []byte) (fast bool) {
+	t.Helper()
+	prefix := []cell{{name: "kept"}}
+	want, _, wantErr := observationsSlow(body, append([]cell(nil), prefix...))
+	got, ok := observationsFast(body, append([]cell(nil), prefix...))
+	if !ok {
+		if !reflect.DeepEqual(got, prefix) {
+			t.Fatalf("body %q: fallback left cells %v", body, got)
+		}
+		return false
+	}
+	if wantErr != nil {
+		t.Fatalf("body %q: fast scan accepted what json.Unmarshal rejects: %v", body, wantErr)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("body %q:\nfast %v\nslow %v", body, got, want)
+	}
+	return true
+}
+
+var obsCases = []string{
+	obsVoice1, obsVoice2, obsChat,
+	`{"data":[{"metrics":[{"metric":"tHandle","qualifier":"q","stats":{"zeta":1,"max":2,"alpha":3,"count":4}}]}],"group":{"mediaType":"chat"}}`,
+	`{"group":{"mediaType":"voice","x":[1,{"y":null}]},"other":{"a":[]},"data":[{"interval":"i","metrics":[{"metric":"","stats":{"count":1}},{"stats":{"count":1}},{"metric":"oA","stats":{}},{"metric":"oB","qualifier":"","stats":{"count":0}},{"metric":"tC","stats":{"count":2}}]},{}]}`,
+	`{"data":[]}`, `{}`, `null`, `[]`, `1`, `{"data":null}`, `{"group":null}`,
+	`{"Group":{"mediaType":"voice"},"data":[]}`, `{"group":{"MEDIATYPE":"voice"}}`, `{"data":[{"Metrics":[{"metric":"oA","stats":{"count":1}}]}]}`,
+	`{"data":[{"metrics":[{"Metric":"oA","stats":{"count":1}}]}]}`, `{"data":[{"metrics":[{"metric":"oA","ſtats":{"count":1}}]}]}`,
+	`{"data":[{"metrics":[{"metric":"oA","stats":{"count":1,"count":2}}]}]}`, `{"data":[{"metrics":[{"metric":"oA","metric":"oB","stats":{"count":1}}]}]}`,
+	`{"data":[{"metrics":[{"metric":"oA","qualifier":null,"stats":{"count":1}}]}]}`, `{"data":[{"metrics":[{"metric":"oA","stats":{"count":null}}]}]}`,
+	`{"data":[{"metrics":[{"metric":"oA","stats":{"count":"1"}}]}]}`, `{"data":[{"metrics":[{"metric":5}]}]}`, `{"data":[{"interval":5}]}`,
+	`{"data":[{"metrics":[{"metric":"o\u0041","qualifier":"\u00e9","stats":{"c\u006funt":1}}]}]}`, `{"data":[{"metrics":[{"metric":"oA","stats":{"count":1e999}}]}]}`,
+	`{"data":[{"metrics":[{"metric":"oA","stats":{"count":1}}]}]} x`, `{"data":[{"metrics":[{"metric":"oA","stats":{"count":1}}]}`, `{"data":[{"metrics":[{"metric":"oA","stats":{"count":1},}]}]}`,
+	`{"group":{"queueId":1}}`, `{"group":{"mediaType":"voice"},"group":{"mediaType":"chat"}}`, ``, `{`, `{"data":[1]}`, `{"data":[null]}`,
+}
+
+func TestObservationsFastMatchesUnmarshal(t *testing.T) {
+	fast := 0
+	for _, body := range obsCases {
+		if checkObservationsFast(t, []byte(body)) {
+			fast++
+		}
+	}
+	for _, body := range []string{obsVoice1, obsVoice2, obsChat} {
+		if !checkObservationsFast(t, []byte(body)) {
+			t.Errorf("typical body not on the fast path: %s", body)
+		}
+	}
+	if fast < 6 {
+		t.Errorf("only %d bodies took the fast path", fast)
+	}
+	many := `{"data":[{"metrics":[` + strings.TrimSuffix(strings.Repeat(`{"metric":"tX","stats":{"sum":1,"count":2,"b":3,"a":4,"min":5}},`, 50), ",") + `]}]}`
+	if !checkObservationsFast(t, []byte(many)) {
+		t.Errorf("%.40s... not on the fast path", many)
+	}
+}
+
+func FuzzObservationsFast(f *testing.F) {
+	for _, seed := range obsCases {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) { checkObservationsFast(t, body) })
+}
