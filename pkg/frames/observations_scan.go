@@ -121,6 +121,25 @@ func (o *obsScan) string() (string, bool) {
 	return s, err == nil
 }
 
+// text reads a string value as bytes, copying only when it has escapes: plain
+// ones alias the body and are used before observationsFast returns.
+func (o *obsScan) text() ([]byte, bool) {
+	if o.peek() != '"' {
+		return nil, false
+	}
+	start := o.pos
+	content, plain, err := o.rawString()
+	if err != nil {
+		return nil, false
+	}
+	if plain {
+		return content, true
+	}
+	o.pos = start
+	s, err := o.str()
+	return []byte(s), err == nil
+}
+
 var (
 	topKeys    = []string{"group", "data"}
 	groupKeys  = []string{"queueId", "mediaType"}
@@ -135,7 +154,7 @@ func (o *obsScan) top() bool {
 			return o.fields(groupKeys, func(key []byte) bool {
 				switch string(key) {
 				case "queueId":
-					_, ok := o.string()
+					_, ok := o.text()
 					return ok
 				case "mediaType":
 					var ok bool
@@ -149,7 +168,7 @@ func (o *obsScan) top() bool {
 				return o.fields(dataKeys, func(key []byte) bool {
 					switch string(key) {
 					case "interval":
-						_, ok := o.string()
+						_, ok := o.text()
 						return ok
 					case "metrics":
 						return o.elements(o.metric)
@@ -164,16 +183,16 @@ func (o *obsScan) top() bool {
 
 // metric reads one {metric, qualifier, stats} object and appends its cells.
 func (o *obsScan) metric() bool {
-	var metric, qualifier string
+	var metric, qualifier []byte
 	o.stats = o.stats[:0]
 	ok := o.fields(metricKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
 		case "metric":
-			metric, ok = o.string()
+			metric, ok = o.text()
 			return ok
 		case "qualifier":
-			qualifier, ok = o.string()
+			qualifier, ok = o.text()
 			return ok
 		case "stats":
 			return o.fields(nil, o.stat)
@@ -183,11 +202,11 @@ func (o *obsScan) metric() bool {
 	if !ok {
 		return false
 	}
-	if metric == "" {
+	if len(metric) == 0 {
 		return true
 	}
 	o.name = append(o.name[:0], metric...)
-	if qualifier != "" {
+	if len(qualifier) > 0 {
 		o.name = append(append(o.name, '.'), qualifier...)
 	}
 	if len(o.stats) == 1 && string(o.stats[0].name) == "count" && metric[0] == 'o' {
