@@ -89,8 +89,13 @@ func (s *soak) idle() {
 	}
 }
 
-// publish sends one event per topic; events a socket took get up to 20 ms (real) to
-// arrive so the fake clock does not run ahead of the loopback network.
+// publish sends one event per topic. An event a socket took gets up to deliveryWait
+// (real time) to arrive before the fake clock moves on: otherwise, on a loaded machine,
+// simulated seconds (a replaced socket's drain period, a watchdog) would pass before the
+// reader goroutine ran at all, and the test would blame the session for the scheduler.
+// Delivery is normally quick, so the bound costs nothing unless an event is really lost.
+const deliveryWait = time.Second
+
 func (s *soak) publish() {
 	for _, topic := range soakTopics {
 		n := s.next
@@ -99,7 +104,7 @@ func (s *soak) publish() {
 			continue
 		}
 		s.sent[n] = sentEvent{topic: topic, at: s.clock.Now()}
-		for i := 0; i < 20 && s.rec.delivered(n) == 0; i++ {
+		for deadline := time.Now().Add(deliveryWait); s.rec.delivered(n) == 0 && time.Now().Before(deadline); {
 			time.Sleep(time.Millisecond)
 		}
 	}
