@@ -155,6 +155,15 @@ type conversationBody struct {
 // media session as purpose:media:state.
 // Conversation bodies carry no event time of their own: time is arrival.
 func conversation(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, ok := conversationFast(body, cells); ok {
+		return out, time.Time{}, nil
+	}
+	return conversationSlow(body, cells)
+}
+
+// conversationSlow decodes with encoding/json: bodies the fast scan leaves alone,
+// and the exact errors for malformed ones.
+func conversationSlow(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
 	var b conversationBody
 	if err := unmarshal(body, &b); err != nil {
 		return nil, time.Time{}, err

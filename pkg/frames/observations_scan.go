@@ -10,7 +10,7 @@ import (
 // decodes with encoding/json instead, so results and errors stay exactly those of
 // json.Unmarshal.
 type obsScan struct {
-	scanner
+	walker
 	cells     []cell
 	mediaType string
 	stats     []stat
@@ -26,7 +26,7 @@ type stat struct {
 // observationsFast appends the cells of body to cells; ok is false when the body
 // must be decoded the slow way (cells then holds nothing new).
 func observationsFast(body []byte, cells []cell) (_ []cell, ok bool) {
-	o := obsScan{scanner: scanner{data: body}, cells: cells}
+	o := obsScan{walker: walker{scanner{data: body}}, cells: cells}
 	first := len(cells)
 	if !o.top() || o.peek() != 0 || o.pos < len(body) {
 		return cells[:first], false
@@ -35,109 +35,6 @@ func observationsFast(body []byte, cells []cell) (_ []cell, ok bool) {
 		o.cells[i].mediaType = o.mediaType
 	}
 	return o.cells, true
-}
-
-// fields walks an object's members; each key is passed exactly (plain keys only)
-// and member must consume the value. A key that matches one of known only
-// case-insensitively, or a known key seen twice, makes the walk fail.
-func (o *obsScan) fields(known []string, member func(key []byte) bool) bool {
-	if o.peek() != '{' {
-		return false
-	}
-	o.pos++
-	if o.peek() == '}' {
-		o.pos++
-		return true
-	}
-	var seen uint8
-	for {
-		if o.peek() != '"' {
-			return false
-		}
-		key, plain, err := o.rawString()
-		if err != nil || !plain || o.expect(':') != nil {
-			return false
-		}
-		for i, k := range known {
-			if bytes.EqualFold(key, []byte(k)) {
-				if string(key) != k || seen&(1<<i) != 0 {
-					return false
-				}
-				seen |= 1 << i
-			}
-		}
-		if !member(key) {
-			return false
-		}
-		switch o.peek() {
-		case ',':
-			o.pos++
-		case '}':
-			o.pos++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// elements walks an array, calling elem for each element.
-func (o *obsScan) elements(elem func() bool) bool {
-	if o.peek() != '[' {
-		return false
-	}
-	o.pos++
-	if o.peek() == ']' {
-		o.pos++
-		return true
-	}
-	for {
-		if !elem() {
-			return false
-		}
-		switch o.peek() {
-		case ',':
-			o.pos++
-		case ']':
-			o.pos++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-func (o *obsScan) skip() bool {
-	_, err := o.skipValue()
-	return err == nil
-}
-
-// string reads a string value; non-strings (including null) fail.
-func (o *obsScan) string() (string, bool) {
-	if o.peek() != '"' {
-		return "", false
-	}
-	s, err := o.str()
-	return s, err == nil
-}
-
-// text reads a string value as bytes, copying only when it has escapes: plain
-// ones alias the body and are used before observationsFast returns.
-func (o *obsScan) text() ([]byte, bool) {
-	if o.peek() != '"' {
-		return nil, false
-	}
-	start := o.pos
-	content, plain, err := o.rawString()
-	if err != nil {
-		return nil, false
-	}
-	if plain {
-		return content, true
-	}
-	o.pos = start
-	s, err := o.str()
-	return []byte(s), err == nil
 }
 
 var (

@@ -1,0 +1,176 @@
+package frames
+
+import (
+	"bytes"
+	"strings"
+)
+
+// convScan reads a conversation body in one pass; like obsScan it gives up (ok
+// false) on anything json.Unmarshal might read differently, and conversation then
+// decodes with encoding/json.
+type convScan struct {
+	walker
+	cells        []cell
+	participants int
+	queueID      []byte
+	purposes     [][]byte
+	media        []bool // by mediaKinds index
+	mediaOrder   []int
+	states       []byte
+	spans        [][2]int // one participant's session arrays, by mediaKinds index
+}
+
+var (
+	convKeys        = []string{"id", "participants", "recordingState", "address", "externalTag"}
+	participantKeys = func() []string {
+		keys := []string{"purpose", "queueId"}
+		for _, m := range mediaKinds {
+			keys = append(keys, m.key)
+		}
+		return keys
+	}()
+	sessionKeys = []string{"state"}
+)
+
+func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
+	c := convScan{walker: walker{scanner{data: body}}, cells: cells, media: make([]bool, len(mediaKinds)),
+		spans: make([][2]int, len(mediaKinds))}
+	first := len(cells)
+	var id, recording, address, tag []byte
+	var has [5]bool
+	ok = c.fields(convKeys, func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "id":
+			id, ok = c.text()
+			has[0] = ok
+		case "participants":
+			return c.elements(c.participant)
+		case "recordingState":
+			recording, ok = c.text()
+			has[2] = ok
+		case "address":
+			address, ok = c.text()
+			has[3] = ok
+		case "externalTag":
+			tag, ok = c.text()
+			has[4] = ok
+		default:
+			return c.skip()
+		}
+		return ok
+	})
+	if !ok || c.peek() != 0 || c.pos < len(body) {
+		return cells[:first], false
+	}
+	str := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(string(s))}) }
+	if has[0] {
+		str("conversationId", id)
+	}
+	if len(c.queueID) > 0 {
+		str("queueId", c.queueID)
+	}
+	c.cells = append(c.cells, cell{name: "participants.count", v: numberValue(float64(c.participants))})
+	str("purposes", bytes.Join(c.purposes, []byte{','}))
+	var media []byte
+	for i, k := range c.mediaOrder {
+		if i > 0 {
+			media = append(media, ',')
+		}
+		media = append(media, mediaKinds[k].name...)
+	}
+	str("media", media)
+	str("states", c.states)
+	for i, f := range [][]byte{recording, address, tag} {
+		if has[2+i] {
+			str(convKeys[2+i], f)
+		}
+	}
+	return c.cells, true
+}
+
+// participant reads one participant object: purpose, first queueId, and the
+// states of its media sessions in mediaKinds order.
+func (c *convScan) participant() bool {
+	var purpose, queueID []byte
+	clear(c.spans)
+	ok := c.fields(participantKeys, func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "purpose":
+			purpose, ok = c.text()
+			return ok
+		case "queueId":
+			queueID, ok = c.text()
+			return ok
+		}
+		for i, m := range mediaKinds {
+			if string(key) == m.key {
+				start := c.pos
+				ok = c.elements(func() bool { return c.fields(sessionKeys, c.sessionState) })
+				c.spans[i] = [2]int{start, c.pos}
+				return ok
+			}
+		}
+		return c.skip()
+	})
+	if !ok {
+		return false
+	}
+	c.participants++
+	if len(c.queueID) == 0 {
+		c.queueID = queueID
+	}
+	if len(purpose) > 0 && !containsBytes(c.purposes, purpose) {
+		c.purposes = append(c.purposes, purpose)
+	}
+	for i, span := range c.spans {
+		if span[1] == 0 {
+			continue
+		}
+		sessions := 0
+		sub := walker{scanner{data: c.data[:span[1]], pos: span[0]}}
+		sub.elements(func() bool {
+			sessions++
+			var state []byte
+			sub.fields(sessionKeys, func(key []byte) bool {
+				if string(key) == "state" {
+					state, _ = sub.text()
+					return true
+				}
+				return sub.skip()
+			})
+			if len(c.states) > 0 {
+				c.states = append(c.states, ',')
+			}
+			c.states = append(c.states, purpose...)
+			c.states = append(append(c.states, ':'), mediaKinds[i].name...)
+			c.states = append(append(c.states, ':'), strings.ToLower(string(state))...)
+			return true
+		})
+		if sessions > 0 && !c.media[i] {
+			c.media[i] = true
+			c.mediaOrder = append(c.mediaOrder, i)
+		}
+	}
+	return true
+}
+
+// sessionState validates one member of a session object: state must be a string
+// (null or other types: slow path).
+func (c *convScan) sessionState(key []byte) bool {
+	if string(key) == "state" {
+		_, ok := c.text()
+		return ok
+	}
+	return c.skip()
+}
+
+func containsBytes(list [][]byte, b []byte) bool {
+	for _, x := range list {
+		if bytes.Equal(x, b) {
+			return true
+		}
+	}
+	return false
+}

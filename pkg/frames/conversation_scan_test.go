@@ -1,0 +1,66 @@
+package frames
+
+import (
+	"reflect"
+	"testing"
+)
+
+// checkConversationFast: whenever the fast scan accepts a body, it gives exactly
+// what the json.Unmarshal-based decoding gives; malformed bodies never pass it.
+func checkConversationFast(t *testing.T, body []byte) (fast bool) {
+	t.Helper()
+	prefix := []cell{{name: "kept"}}
+	want, _, wantErr := conversationSlow(body, append([]cell(nil), prefix...))
+	got, ok := conversationFast(body, append([]cell(nil), prefix...))
+	if !ok {
+		if !reflect.DeepEqual(got, prefix) {
+			t.Fatalf("body %q: fallback left cells %v", body, got)
+		}
+		return false
+	}
+	if wantErr != nil {
+		t.Fatalf("body %q: fast scan accepted what json.Unmarshal rejects: %v", body, wantErr)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("body %q:\nfast %v\nslow %v", body, got, want)
+	}
+	return true
+}
+
+var convCases = []string{
+	conversationBody1, conversationBody2,
+	`{}`, `{"participants":[]}`, `{"participants":[{}]}`, `{"participants":[{},{"purpose":""}]}`, `null`, `[]`, `1`, ``, `{`,
+	`{"participants":[{"purpose":"agent","emails":[{"state":"A"}],"calls":[{"state":"B"},{"x":1},{"state":"Ü"}],"queueId":""},{"purpose":"agent","queueId":"q2","calls":[]}],"id":"c","address":"","externalTag":"t"}`,
+	`{"participants":[{"purpose":"a","videos":[{"state":"X"}]},{"purpose":"b","chats":[{"state":"Y"}],"videos":[{}]}]}`,
+	`{"participants":[{"purpose":"a","calls":null}]}`, `{"participants":[{"purpose":"a","calls":{}}]}`, `{"participants":[{"purpose":"a","calls":[null]}]}`,
+	`{"participants":[{"purpose":"a","calls":[{"state":null}]}]}`, `{"participants":[{"purpose":"a","calls":[{"state":1}]}]}`,
+	`{"participants":[{"purpose":"a","calls":[{"State":"x"}]}]}`, `{"participants":[{"purpose":"a","calls":[{"state":"x","state":"y"}]}]}`,
+	`{"participants":[{"Purpose":"a"}]}`, `{"participants":[{"purpose":"a","purpose":"b"}]}`, `{"participants":[{"purpose":1}]}`,
+	`{"participants":[{"purpose":"\u0061","queueId":"q\"1"}]}`, `{"participants":[{"purp\u006fse":"a"}]}`, `{"participants":[null]}`,
+	`{"ID":"x"}`, `{"id":null}`, `{"id":1}`, `{"id":"a","id":"b"}`, `{"participants":null}`, `{"participants":[1]}`,
+	`{"participants":[{"purpose":"a","calls":[{"state":"x"}]}]} x`, `{"participants":[{"purpose":"a","calls":[{"state":"x"},]}]}`,
+}
+
+func TestConversationFastMatchesUnmarshal(t *testing.T) {
+	fast := 0
+	for _, body := range convCases {
+		if checkConversationFast(t, []byte(body)) {
+			fast++
+		}
+	}
+	for _, body := range []string{conversationBody1, conversationBody2} {
+		if !checkConversationFast(t, []byte(body)) {
+			t.Errorf("typical body not on the fast path: %s", body)
+		}
+	}
+	if fast < 6 {
+		t.Errorf("only %d bodies took the fast path", fast)
+	}
+}
+
+func FuzzConversationFast(f *testing.F) {
+	for _, seed := range convCases {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) { checkConversationFast(t, body) })
+}
