@@ -56,21 +56,26 @@ func (s *scanner) expect(c byte) error {
 func (s *scanner) rawString() (content []byte, plain bool, err error) {
 	start := s.pos + 1
 	plain = true
-	for i := start; i < len(s.data); i++ {
-		switch c := s.data[i]; {
+	d := s.data
+	for i := start; i < len(d); i++ {
+		c := d[i]
+		if !stringSpecial[c] {
+			continue
+		}
+		switch {
 		case c == '"':
 			s.pos = i + 1
-			return s.data[start:i], plain, nil
+			return d[start:i], plain, nil
 		case c == '\\':
 			plain = false
 			i++
-			if i >= len(s.data) {
+			if i >= len(d) {
 				return nil, false, s.errorf("unterminated string")
 			}
-			switch s.data[i] {
+			switch d[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
-				if i+4 >= len(s.data) || !isHex4(s.data[i+1:i+5]) {
+				if i+4 >= len(d) || !isHex4(d[i+1:i+5]) {
 					return nil, false, s.errorf("invalid \\u escape")
 				}
 				i += 4
@@ -79,12 +84,20 @@ func (s *scanner) rawString() (content []byte, plain bool, err error) {
 			}
 		case c < 0x20:
 			return nil, false, s.errorf("control character in string")
-		case c >= utf8.RuneSelf:
+		default: // non-ASCII: checked as UTF-8 by the caller
 			plain = false
 		}
 	}
 	return nil, false, s.errorf("unterminated string")
 }
+
+// stringSpecial marks the bytes rawString must look at; the rest are copied as is.
+var stringSpecial = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf
+	}
+	return t
+}()
 
 func isHex4(b []byte) bool {
 	for _, c := range b[:4] {
