@@ -70,31 +70,37 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, size, n
 }
 
 func (s *Server) handleQueues(w http.ResponseWriter, r *http.Request) {
-	t := s.authenticate(w, r)
-	if t == nil {
-		return
-	}
-	size, number, msg := paging(r)
-	if msg != "" {
-		s.writeError(w, 400, "invalid.value", msg)
-		return
-	}
-	name := r.URL.Query().Get("name")
-	items := []map[string]any{}
-	for _, q := range s.pop.Queues {
-		if !nameMatches(name, q.Name) {
-			continue
+	s.servePage(w, r, "queues", func(name string) []map[string]any {
+		items := []map[string]any{}
+		for _, q := range s.pop.Queues {
+			if nameMatches(name, q.Name) {
+				items = append(items, map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
+					"memberCount": len(q.MemberIDs), "division": map[string]any{"id": s.pop.DivisionID, "name": "Home"},
+					"mediaSettings": map[string]any{q.MediaType: map[string]any{"serviceLevel": map[string]any{"percentage": 0.8, "durationMs": 20000}}},
+					"selfUri":       "/api/v2/routing/queues/" + q.ID})
+			}
 		}
-		items = append(items, map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
-			"memberCount": len(q.MemberIDs), "division": map[string]any{"id": s.pop.DivisionID, "name": "Home"},
-			"mediaSettings": map[string]any{q.MediaType: map[string]any{"serviceLevel": map[string]any{"percentage": 0.8, "durationMs": 20000}}},
-			"selfUri":       "/api/v2/routing/queues/" + q.ID})
-	}
-	s.record(Record{Kind: "queues", Token: t.hash, Status: 200, Detail: "page " + strconv.Itoa(number)})
-	writePage(w, r, items, size, number)
+		return items
+	})
 }
 
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
+	s.servePage(w, r, "users", func(name string) []map[string]any {
+		items := []map[string]any{}
+		for _, a := range s.pop.Agents {
+			if nameMatches(name, a.Name) {
+				items = append(items, map[string]any{"id": a.ID, "name": a.Name, "email": a.Email, "username": a.Email,
+					"title": a.Title, "department": a.Department, "state": "active", "version": 1,
+					"division": map[string]any{"id": s.pop.DivisionID, "name": "Home"}, "selfUri": "/api/v2/users/" + a.ID})
+			}
+		}
+		return items
+	})
+}
+
+// servePage is the shared shape of the paged entity listings: authenticate, validate
+// paging, list the entities matching ?name=, record the call, answer one page.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, list func(name string) []map[string]any) {
 	t := s.authenticate(w, r)
 	if t == nil {
 		return
@@ -104,17 +110,8 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, 400, "invalid.value", msg)
 		return
 	}
-	name := r.URL.Query().Get("name")
-	items := []map[string]any{}
-	for _, a := range s.pop.Agents {
-		if !nameMatches(name, a.Name) {
-			continue
-		}
-		items = append(items, map[string]any{"id": a.ID, "name": a.Name, "email": a.Email, "username": a.Email,
-			"title": a.Title, "department": a.Department, "state": "active", "version": 1,
-			"division": map[string]any{"id": s.pop.DivisionID, "name": "Home"}, "selfUri": "/api/v2/users/" + a.ID})
-	}
-	s.record(Record{Kind: "users", Token: t.hash, Status: 200, Detail: "page " + strconv.Itoa(number)})
+	items := list(r.URL.Query().Get("name"))
+	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: "page " + strconv.Itoa(number)})
 	writePage(w, r, items, size, number)
 }
 
