@@ -23,7 +23,7 @@ type Options struct {
 // caller can count them and still use the frame. The frame is never nil.
 func Build(topic string, events []event.Event, opts Options) (*data.Frame, error) {
 	fam, labels := Detect(topic)
-	t := &table{s: newSchema(topic, labels, opts.Fields)}
+	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
 	bad, err := fill(t, extractorFor(fam), events)
 	f := t.frame(true)
 	markTimeSeries(f, fam)
@@ -111,7 +111,7 @@ func NewStreamer(topic string, opts Options) *Streamer {
 // part of the schema). A nil frame means no event was usable; malformed bodies are
 // skipped and counted (Malformed).
 func (s *Streamer) Frame(events []event.Event) (*data.Frame, bool) {
-	t := &table{s: s.s}
+	t := &table{s: s.s, rows: len(events)}
 	bad, _ := fill(t, s.ex, events)
 	s.malformed.Add(uint64(bad))
 	if len(t.times) == 0 {

@@ -104,11 +104,15 @@ type table struct {
 	times   []time.Time
 	vals    [][]value // per column, len == len(times) after each row; zero kind = null
 	changed bool      // the schema grew while building
+	rows    int       // expected row count: capacity of each new column
 }
 
 // addRow places the cells of one event in the columns.
 func (t *table) addRow(at time.Time, cells []cell) {
 	row := len(t.times)
+	if t.times == nil {
+		t.times = make([]time.Time, 0, max(t.rows, 1))
+	}
 	t.times = append(t.times, at)
 	for _, c := range cells {
 		name := c.name
@@ -127,6 +131,9 @@ func (t *table) addRow(at time.Time, cells []cell) {
 		if i < 0 {
 			t.s.overflow++
 			continue
+		}
+		if t.vals[i] == nil {
+			t.vals[i] = make([]value, 0, max(t.rows, row+1))
 		}
 		t.vals[i] = padTo(t.vals[i], row)
 		if len(t.vals[i]) == row+1 {
