@@ -99,7 +99,7 @@ func (f *flattener) walk(depth int) error {
 		if err != nil {
 			return err
 		}
-		f.emit(string(f.path), stringValue(string(raw)))
+		f.emit(fieldNames.get(f.path), stringValue(string(raw)))
 		return nil
 	}
 	switch c := f.peek(); {
@@ -112,7 +112,7 @@ func (f *flattener) walk(depth int) error {
 		if err != nil {
 			return err
 		}
-		f.emit(string(f.path), stringValue(s))
+		f.emit(fieldNames.get(f.path), stringValue(s))
 	case c == '-' || '0' <= c && c <= '9':
 		lit, err := f.number()
 		if err != nil {
@@ -122,12 +122,12 @@ func (f *flattener) walk(depth int) error {
 		if err != nil {
 			return fmt.Errorf("number %s at %q: %w", lit, f.path, err)
 		}
-		f.emit(string(f.path), numberValue(v))
+		f.emit(fieldNames.get(f.path), numberValue(v))
 	case c == 't' || c == 'f':
 		if err := f.literal(literals[c]); err != nil {
 			return err
 		}
-		f.emit(string(f.path), value{kind: kindBool, b: c == 't'})
+		f.emit(fieldNames.get(f.path), value{kind: kindBool, b: c == 't'})
 	case c == 'n':
 		return f.literal("null")
 	default:
@@ -225,7 +225,7 @@ func (f *flattener) rest() error {
 			f.pos++
 			buf = append(buf, ']')
 			restore := f.push([]byte("more"))
-			f.emit(string(f.path), stringValue(string(buf)))
+			f.emit(fieldNames.get(f.path), stringValue(string(buf)))
 			f.path = f.path[:restore]
 			return nil
 		default:

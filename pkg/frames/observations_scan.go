@@ -107,13 +107,13 @@ func (o *obsScan) metric() bool {
 		o.name = append(append(o.name, '.'), qualifier...)
 	}
 	if len(o.stats) == 1 && string(o.stats[0].name) == "count" && metric[0] == 'o' {
-		o.cells = append(o.cells, cell{name: string(o.name), v: numberValue(o.stats[0].v)})
+		o.cells = append(o.cells, cell{name: fieldNames.get(o.name), v: numberValue(o.stats[0].v)})
 		return true
 	}
 	base := len(o.name)
 	for _, s := range o.stats {
 		o.name = append(append(o.name[:base], '.'), s.name...)
-		o.cells = append(o.cells, cell{name: string(o.name), v: numberValue(s.v)})
+		o.cells = append(o.cells, cell{name: fieldNames.get(o.name), v: numberValue(s.v)})
 	}
 	return true
 }
