@@ -1,31 +1,8 @@
 package frames
 
 import (
-	"reflect"
 	"testing"
 )
-
-// checkConversationFast: whenever the fast scan accepts a body, it gives exactly
-// what the json.Unmarshal-based decoding gives; malformed bodies never pass it.
-func checkConversationFast(t *testing.T, body []byte) (fast bool) {
-	t.Helper()
-	prefix := []cell{{name: "kept"}}
-	want, _, wantErr := conversationSlow(body, append([]cell(nil), prefix...))
-	got, ok := conversationFast(body, append([]cell(nil), prefix...))
-	if !ok {
-		if !reflect.DeepEqual(got, prefix) {
-			t.Fatalf("body %q: fallback left cells %v", body, got)
-		}
-		return false
-	}
-	if wantErr != nil {
-		t.Fatalf("body %q: fast scan accepted what json.Unmarshal rejects: %v", body, wantErr)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("body %q:\nfast %v\nslow %v", body, got, want)
-	}
-	return true
-}
 
 var convCases = []string{
 	conversationBody1, conversationBody2,
@@ -44,12 +21,12 @@ var convCases = []string{
 func TestConversationFastMatchesUnmarshal(t *testing.T) {
 	fast := 0
 	for _, body := range convCases {
-		if checkConversationFast(t, []byte(body)) {
+		if checkFastMatchesSlow(t, conversationFast, conversationSlow, []byte(body)) {
 			fast++
 		}
 	}
 	for _, body := range []string{conversationBody1, conversationBody2} {
-		if !checkConversationFast(t, []byte(body)) {
+		if !checkFastMatchesSlow(t, conversationFast, conversationSlow, []byte(body)) {
 			t.Errorf("typical body not on the fast path: %s", body)
 		}
 	}
@@ -62,5 +39,5 @@ func FuzzConversationFast(f *testing.F) {
 	for _, seed := range convCases {
 		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkConversationFast(t, body) })
+	f.Fuzz(func(t *testing.T, body []byte) { checkFastMatchesSlow(t, conversationFast, conversationSlow, body) })
 }

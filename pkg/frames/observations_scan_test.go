@@ -1,32 +1,9 @@
 package frames
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 )
-
-// checkObservationsFast: whenever the fast scan accepts a body, it gives exactly
-// what json.Unmarshal-based decoding gives; malformed bodies never pass it.
-func checkObservationsFast(t *testing.T, body []byte) (fast bool) {
-	t.Helper()
-	prefix := []cell{{name: "kept"}}
-	want, _, wantErr := observationsSlow(body, append([]cell(nil), prefix...))
-	got, ok := observationsFast(body, append([]cell(nil), prefix...))
-	if !ok {
-		if !reflect.DeepEqual(got, prefix) {
-			t.Fatalf("body %q: fallback left cells %v", body, got)
-		}
-		return false
-	}
-	if wantErr != nil {
-		t.Fatalf("body %q: fast scan accepted what json.Unmarshal rejects: %v", body, wantErr)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("body %q:\nfast %v\nslow %v", body, got, want)
-	}
-	return true
-}
 
 var obsCases = []string{
 	obsVoice1, obsVoice2, obsChat,
@@ -46,12 +23,12 @@ var obsCases = []string{
 func TestObservationsFastMatchesUnmarshal(t *testing.T) {
 	fast := 0
 	for _, body := range obsCases {
-		if checkObservationsFast(t, []byte(body)) {
+		if checkFastMatchesSlow(t, observationsFast, observationsSlow, []byte(body)) {
 			fast++
 		}
 	}
 	for _, body := range []string{obsVoice1, obsVoice2, obsChat} {
-		if !checkObservationsFast(t, []byte(body)) {
+		if !checkFastMatchesSlow(t, observationsFast, observationsSlow, []byte(body)) {
 			t.Errorf("typical body not on the fast path: %s", body)
 		}
 	}
@@ -59,7 +36,7 @@ func TestObservationsFastMatchesUnmarshal(t *testing.T) {
 		t.Errorf("only %d bodies took the fast path", fast)
 	}
 	many := `{"data":[{"metrics":[` + strings.TrimSuffix(strings.Repeat(`{"metric":"tX","stats":{"sum":1,"count":2,"b":3,"a":4,"min":5}},`, 50), ",") + `]}]}`
-	if !checkObservationsFast(t, []byte(many)) {
+	if !checkFastMatchesSlow(t, observationsFast, observationsSlow, []byte(many)) {
 		t.Errorf("%.40s... not on the fast path", many)
 	}
 }
@@ -68,5 +45,5 @@ func FuzzObservationsFast(f *testing.F) {
 	for _, seed := range obsCases {
 		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkObservationsFast(t, body) })
+	f.Fuzz(func(t *testing.T, body []byte) { checkFastMatchesSlow(t, observationsFast, observationsSlow, body) })
 }
