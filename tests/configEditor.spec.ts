@@ -1,6 +1,19 @@
 import { expect, test } from '@grafana/plugin-e2e';
+import { Page } from '@playwright/test';
 
 import { GenesysOptions, GenesysSecureOptions } from '../src/types';
+
+type ProvisionedGenesys = { jsonData: GenesysOptions };
+
+// fillConnection points the config page at the provisioned custom base URL and client id,
+// with the given secret: the two tests differ only in that secret.
+async function fillConnection(page: Page, ds: ProvisionedGenesys, secret: string) {
+  await page.getByLabel('Region').fill('Custom');
+  await page.getByRole('option', { name: /Custom base URL/ }).click();
+  await page.getByLabel('Base URL').fill(ds.jsonData.baseUrl ?? '');
+  await page.getByLabel('Client ID').fill(ds.jsonData.clientId ?? '');
+  await page.getByLabel('Client secret').fill(secret);
+}
 
 // Runs against the Grafana at GRAFANA_URL (see tests/run-e2e.mjs) with the demo's provisioned
 // simulator data source; the connection values come from provisioning/datasources/genesys.yaml.
@@ -11,11 +24,7 @@ test('config page: custom base URL and client credentials pass "Save & test"', a
 }) => {
   const ds = await readProvisionedDataSource<GenesysOptions, GenesysSecureOptions>({ fileName: 'genesys.yaml' });
   const configPage = await createDataSourceConfigPage({ type: ds.type });
-  await page.getByLabel('Region').fill('Custom');
-  await page.getByRole('option', { name: /Custom base URL/ }).click();
-  await page.getByLabel('Base URL').fill(ds.jsonData.baseUrl ?? '');
-  await page.getByLabel('Client ID').fill(ds.jsonData.clientId ?? '');
-  await page.getByLabel('Client secret').fill(ds.secureJsonData?.clientSecret ?? '');
+  await fillConnection(page, ds, ds.secureJsonData?.clientSecret ?? '');
   await expect(configPage.saveAndTest()).toBeOK();
   await expect(configPage).toHaveAlert('success');
 });
@@ -27,11 +36,7 @@ test('config page: a wrong secret is reported by the health check', async ({
 }) => {
   const ds = await readProvisionedDataSource<GenesysOptions, GenesysSecureOptions>({ fileName: 'genesys.yaml' });
   const configPage = await createDataSourceConfigPage({ type: ds.type });
-  await page.getByLabel('Region').fill('Custom');
-  await page.getByRole('option', { name: /Custom base URL/ }).click();
-  await page.getByLabel('Base URL').fill(ds.jsonData.baseUrl ?? '');
-  await page.getByLabel('Client ID').fill(ds.jsonData.clientId ?? '');
-  await page.getByLabel('Client secret').fill('not-the-secret');
+  await fillConnection(page, ds, 'not-the-secret');
   await expect(configPage.saveAndTest()).not.toBeOK();
   await expect(configPage).toHaveAlert('error');
 });
