@@ -76,7 +76,7 @@ func (s *Server) handleQueues(w http.ResponseWriter, r *http.Request) {
 			if nameMatches(name, q.Name) {
 				items = append(items, map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
 					"memberCount": len(q.MemberIDs), "division": map[string]any{"id": s.pop.DivisionID, "name": "Home"},
-					"mediaSettings": map[string]any{q.MediaType: map[string]any{"serviceLevel": map[string]any{"percentage": 0.8, "durationMs": 20000}}},
+					"mediaSettings": queueMediaSettings(),
 					"selfUri":       "/api/v2/routing/queues/" + q.ID})
 			}
 		}
@@ -164,3 +164,17 @@ func (s *Server) handleObservationsQuery(w http.ResponseWriter, r *http.Request)
 
 // Population is the simulated organisation's queues and agents (ids for topics).
 func (s *Server) Population() generator.Population { return s.pop }
+
+// queueMediaSettings is a queue's per-media settings as Genesys sends them: one entry for
+// every routable media type, keyed call, callback, chat, email and message (QueueMediaSettings
+// of the platform SDKs). The analytics mediaType "voice" is "call" here.
+func queueMediaSettings() map[string]any {
+	media := func(alertSeconds, slMs int) map[string]any {
+		return map[string]any{"alertingTimeoutSeconds": alertSeconds, "enableAutoAnswer": false,
+			"serviceLevel": map[string]any{"percentage": 0.8, "durationMs": slMs}}
+	}
+	callback := media(30, 20000)
+	callback["enableAutoDialAndEnd"] = false
+	return map[string]any{"call": media(8, 20000), "callback": callback, "chat": media(30, 20000),
+		"email": media(300, 86400000), "message": media(30, 20000)}
+}
