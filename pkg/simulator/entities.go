@@ -10,65 +10,6 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
 )
 
-// page is the paging envelope of Genesys list endpoints.
-type page struct {
-	Entities   any    `json:"entities"`
-	PageSize   int    `json:"pageSize"`
-	PageNumber int    `json:"pageNumber"`
-	Total      int    `json:"total"`
-	PageCount  int    `json:"pageCount"`
-	FirstURI   string `json:"firstUri"`
-	SelfURI    string `json:"selfUri"`
-	NextURI    string `json:"nextUri,omitempty"`
-	LastURI    string `json:"lastUri"`
-}
-
-// paging reads pageSize (1..500, default 25) and pageNumber (>= 1, default 1).
-func paging(r *http.Request) (size, number int, msg string) {
-	size, number = 25, 1
-	q := r.URL.Query()
-	if v := q.Get("pageSize"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return 0, 0, "pageSize must be a whole number from 1 to 500"
-		}
-		size = n
-	}
-	if v := q.Get("pageNumber"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return 0, 0, "pageNumber must be a whole number from 1"
-		}
-		number = n
-	}
-	return size, number, ""
-}
-
-// nameMatches is Genesys' name filter: case-insensitive, '*' as wildcard (treated as substring).
-func nameMatches(filter, name string) bool {
-	f := strings.ToLower(strings.Trim(filter, "*"))
-	return f == "" || strings.Contains(strings.ToLower(name), f)
-}
-
-func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, size, number int) {
-	total := len(items)
-	count := (total + size - 1) / size
-	from := min((number-1)*size, total)
-	to := min(from+size, total)
-	uri := func(n int) string {
-		q := r.URL.Query()
-		q.Set("pageSize", strconv.Itoa(size))
-		q.Set("pageNumber", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	p := page{Entities: items[from:to], PageSize: size, PageNumber: number, Total: total, PageCount: count,
-		FirstURI: uri(1), SelfURI: uri(number), LastURI: uri(max(count, 1))}
-	if number < count {
-		p.NextURI = uri(number + 1)
-	}
-	writeJSON(w, 200, p)
-}
-
 func (s *Server) handleQueues(w http.ResponseWriter, r *http.Request) {
 	s.servePage(w, r, "queues", func(name string) []map[string]any {
 		items := []map[string]any{}
@@ -177,4 +118,10 @@ func queueMediaSettings() map[string]any {
 	callback["enableAutoDialAndEnd"] = false
 	return map[string]any{"call": media(8, 20000), "callback": callback, "chat": media(30, 20000),
 		"email": media(300, 86400000), "message": media(30, 20000)}
+}
+
+// nameMatches is Genesys' name filter: case-insensitive, '*' as wildcard (treated as substring).
+func nameMatches(filter, name string) bool {
+	f := strings.ToLower(strings.Trim(filter, "*"))
+	return f == "" || strings.Contains(strings.ToLower(name), f)
 }
