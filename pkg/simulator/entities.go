@@ -1,47 +1,123 @@
 package simulator
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
-	"strconv"
+	"sort"
 	"strings"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
 )
 
+// userContextRequired is the service's answer to a user-only resource (/users/me) called
+// with a client-credentials token, which has no user behind it.
+const userContextRequired = "This request requires a user context. Client credentials cannot be used for requests to this resource."
+
+// handleQueues serves GET /api/v2/routing/queues: name (contains, '*' wildcard), id and
+// divisionId (comma-separated or repeated), sortOrder asc|desc by name.
 func (s *Server) handleQueues(w http.ResponseWriter, r *http.Request) {
-	s.servePage(w, r, "queues", func(name string) []map[string]any {
-		items := []map[string]any{}
-		for _, q := range s.pop.Queues {
-			if nameMatches(name, q.Name) {
-				items = append(items, map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
-					"memberCount": len(q.MemberIDs), "division": map[string]any{"id": s.pop.DivisionID, "name": "Home"},
-					"mediaSettings": queueMediaSettings(),
-					"selfUri":       "/api/v2/routing/queues/" + q.ID})
+	q := r.URL.Query()
+	desc, ok := sortDescending(q.Get("sortOrder"), "asc", "desc")
+	if !ok {
+		s.writeError(w, 400, "bad.request", "sortOrder must be asc or desc")
+		return
+	}
+	ids, divisions := listParam(q, "id"), listParam(q, "divisionId")
+	s.servePage(w, r, "queues", func() []map[string]any {
+		var items []map[string]any
+		for i := range s.pop.Queues {
+			qu := &s.pop.Queues[i]
+			if nameMatches(q.Get("name"), qu.Name) && inFilter(ids, qu.ID) && inFilter(divisions, s.pop.DivisionID) {
+				items = append(items, s.queueBody(qu))
 			}
 		}
-		return items
+		return sortByName(items, desc)
 	})
 }
 
+// handleQueue serves GET /api/v2/routing/queues/{id}.
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	id := r.PathValue("id")
+	for i := range s.pop.Queues {
+		if s.pop.Queues[i].ID == id {
+			s.record(Record{Kind: "queue", Token: t.hash, Status: 200, Detail: id})
+			writeJSON(w, 200, s.queueBody(&s.pop.Queues[i]))
+			return
+		}
+	}
+	s.record(Record{Kind: "queue", Token: t.hash, Status: 404, Detail: id})
+	s.writeError(w, 404, "not.found", "Queue "+id+" not found")
+}
+
+// handleUsers serves GET /api/v2/users: id (comma-separated or repeated), state
+// active|inactive|deleted|any (default active), sortOrder ascending|descending by name,
+// expand (presence, routingStatus, outOfOffice; others are ignored, as the service
+// resolves expansions on a best-effort basis).
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
-	s.servePage(w, r, "users", func(name string) []map[string]any {
-		items := []map[string]any{}
-		for _, a := range s.pop.Agents {
-			if nameMatches(name, a.Name) {
-				items = append(items, map[string]any{"id": a.ID, "name": a.Name, "email": a.Email, "username": a.Email,
-					"title": a.Title, "department": a.Department, "state": "active", "version": 1,
-					"division": map[string]any{"id": s.pop.DivisionID, "name": "Home"}, "selfUri": "/api/v2/users/" + a.ID})
+	q := r.URL.Query()
+	desc, ok := sortDescending(q.Get("sortOrder"), "ascending", "descending")
+	if !ok {
+		s.writeError(w, 400, "bad.request", "sortOrder must be ascending or descending")
+		return
+	}
+	state := strings.ToLower(q.Get("state"))
+	switch state {
+	case "":
+		state = "active"
+	case "active", "inactive", "deleted", "any":
+	default:
+		s.writeError(w, 400, "bad.request", "state must be one of active, inactive, deleted, any")
+		return
+	}
+	ids, expand := listParam(q, "id"), listParam(q, "expand")
+	s.servePage(w, r, "users", func() []map[string]any {
+		var items []map[string]any
+		for i := range s.pop.Agents {
+			a := &s.pop.Agents[i]
+			// every simulated user is active
+			if inFilter(ids, a.ID) && (state == "active" || state == "any") {
+				items = append(items, s.userBody(a, expand))
 			}
 		}
-		return items
+		return sortByName(items, desc)
 	})
+}
+
+// handleUser serves GET /api/v2/users/{id} (with expand).
+func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	id := r.PathValue("id")
+	for i := range s.pop.Agents {
+		if a := &s.pop.Agents[i]; a.ID == id {
+			s.record(Record{Kind: "user", Token: t.hash, Status: 200, Detail: id})
+			writeJSON(w, 200, s.userBody(a, listParam(r.URL.Query(), "expand")))
+			return
+		}
+	}
+	s.record(Record{Kind: "user", Token: t.hash, Status: 404, Detail: id})
+	s.writeError(w, 404, "not.found", "User "+id+" not found")
+}
+
+// handleUserMe serves GET /api/v2/users/me: every simulator token is a client-credentials
+// token, which the service refuses here with 400 (there is no user behind it).
+func (s *Server) handleUserMe(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	s.record(Record{Kind: "user", Token: t.hash, Status: 400, Detail: "me: client credentials"})
+	s.writeError(w, 400, "bad.request", userContextRequired)
 }
 
 // servePage is the shared shape of the paged entity listings: authenticate, validate
-// paging, list the entities matching ?name=, record the call, answer one page.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, list func(name string) []map[string]any) {
+// paging, list the matching entities, record the call, answer one page.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, list func() []map[string]any) {
 	t := s.authenticate(w, r)
 	if t == nil {
 		return
@@ -51,60 +127,117 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, 
 		s.writeError(w, 400, "invalid.value", msg)
 		return
 	}
-	items := list(r.URL.Query().Get("name"))
-	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: "page " + strconv.Itoa(number)})
+	items := list()
+	if items == nil {
+		items = []map[string]any{}
+	}
+	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: "page " + itoa(int64(number))})
 	writePage(w, r, items, size, number)
 }
 
-// observationQuery is the part of the query body the simulator reads.
-type observationQuery struct {
-	Filter *struct {
-		Type       string      `json:"type"`
-		Predicates []predicate `json:"predicates"`
-		Clauses    []struct {
-			Predicates []predicate `json:"predicates"`
-		} `json:"clauses"`
-	} `json:"filter"`
-	Metrics []string `json:"metrics"`
+func (s *Server) queueBody(q *generator.Queue) map[string]any {
+	return map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
+		"memberCount": len(q.MemberIDs), "userMemberCount": len(q.MemberIDs), "joinedMemberCount": len(q.MemberIDs),
+		"division":      map[string]any{"id": s.pop.DivisionID, "name": "Home", "selfUri": "/api/v2/authorization/divisions/" + s.pop.DivisionID},
+		"mediaSettings": queueMediaSettings(), "skillEvaluationMethod": "ALL",
+		"acwSettings": map[string]any{"wrapupPrompt": "MANDATORY_TIMEOUT", "timeoutMs": 15000},
+		"selfUri":     "/api/v2/routing/queues/" + q.ID}
 }
 
-type predicate struct {
-	Dimension string `json:"dimension"`
-	Value     string `json:"value"`
-}
-
-func (s *Server) handleObservationsQuery(w http.ResponseWriter, r *http.Request) {
-	t := s.authenticate(w, r)
-	if t == nil {
-		return
-	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var q observationQuery
-	if err := json.Unmarshal(body, &q); err != nil || q.Filter == nil {
-		s.writeError(w, 400, "bad.request", `the body needs a filter, e.g. {"filter":{"type":"or","predicates":[{"dimension":"queueId","value":"<id>"}]},"metrics":["oWaiting"]}`)
-		return
-	}
-	preds := append([]predicate{}, q.Filter.Predicates...)
-	for _, c := range q.Filter.Clauses {
-		preds = append(preds, c.Predicates...)
-	}
-	var ids []string
-	for _, p := range preds {
-		if p.Dimension == "queueId" && p.Value != "" {
-			ids = append(ids, p.Value)
+func (s *Server) userBody(a *generator.Agent, expand []string) map[string]any {
+	u := map[string]any{"id": a.ID, "name": a.Name, "email": a.Email, "username": a.Email,
+		"title": a.Title, "department": a.Department, "state": "active", "version": 1, "acdAutoAnswer": false,
+		"division": map[string]any{"id": s.pop.DivisionID, "name": "Home", "selfUri": "/api/v2/authorization/divisions/" + s.pop.DivisionID},
+		"selfUri":  "/api/v2/users/" + a.ID}
+	st, _ := s.model.AgentStatus(a.ID)
+	for _, e := range expand {
+		switch strings.ToLower(e) {
+		case "presence":
+			u["presence"] = map[string]any{"source": "PURECLOUD", "primary": true, "message": "",
+				"presenceDefinition": map[string]any{"id": st.PresenceID, "systemPresence": presenceLabel(st.Presence),
+					"selfUri": "/api/v2/presencedefinitions/" + st.PresenceID},
+				"modifiedDate": isoTime(st.PresenceSince)}
+		case "routingstatus":
+			u["routingStatus"] = map[string]any{"userId": a.ID, "status": st.Routing, "startTime": isoTime(st.RoutingSince)}
+		case "outofoffice":
+			u["outOfOffice"] = map[string]any{"user": map[string]any{"id": a.ID, "selfUri": "/api/v2/users/" + a.ID},
+				"active": false, "indefinite": false}
 		}
 	}
-	if len(ids) == 0 {
-		s.writeError(w, 400, "bad.request", "the filter must name at least one queueId")
-		return
-	}
-	results := s.model.Observations(ids, q.Metrics)
-	s.record(Record{Kind: "observations_query", Token: t.hash, Status: 200, Detail: strconv.Itoa(len(ids)) + " queues"})
-	writeJSON(w, 200, map[string]any{"results": results})
+	return u
 }
 
-// Population is the simulated organisation's queues and agents (ids for topics).
-func (s *Server) Population() generator.Population { return s.pop }
+// presenceLabel is a system presence as REST spells it ("On Queue", "Break"); notifications
+// use the upper-case form ("ON_QUEUE").
+func presenceLabel(p string) string {
+	words := strings.Split(strings.ToLower(p), "_")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// listParam reads a multi-valued parameter sent either repeated (id=a&id=b) or
+// comma-separated (id=a,b), or both; empty values are dropped.
+func listParam(q map[string][]string, key string) []string {
+	var out []string
+	for _, v := range q[key] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// inFilter reports whether v passes a list filter (an empty filter passes everything).
+func inFilter(filter []string, v string) bool {
+	if len(filter) == 0 {
+		return true
+	}
+	for _, f := range filter {
+		if f == v {
+			return true
+		}
+	}
+	return false
+}
+
+// sortDescending parses a sortOrder value (case-insensitive; the short asc/desc forms are
+// accepted for both spellings); "" means ascending.
+func sortDescending(v, ascName, descName string) (desc, ok bool) {
+	switch strings.ToLower(v) {
+	case "", "asc", "ascending", ascName:
+		return false, true
+	case "desc", "descending", descName:
+		return true, true
+	}
+	return false, false
+}
+
+// sortByName orders listing items by name (case-insensitive), then id, as the service does.
+func sortByName(items []map[string]any, desc bool) []map[string]any {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := strings.ToLower(items[i]["name"].(string)), strings.ToLower(items[j]["name"].(string))
+		if a == b {
+			a, b = items[i]["id"].(string), items[j]["id"].(string)
+		}
+		if desc {
+			return a > b
+		}
+		return a < b
+	})
+	return items
+}
+
+// nameMatches is Genesys' name filter: case-insensitive, '*' as wildcard (treated as substring).
+func nameMatches(filter, name string) bool {
+	f := strings.ToLower(strings.Trim(filter, "*"))
+	return f == "" || strings.Contains(strings.ToLower(name), f)
+}
 
 // queueMediaSettings is a queue's per-media settings as Genesys sends them: one entry for
 // every routable media type, keyed call, callback, chat, email and message (QueueMediaSettings
@@ -118,10 +251,4 @@ func queueMediaSettings() map[string]any {
 	callback["enableAutoDialAndEnd"] = false
 	return map[string]any{"call": media(8, 20000), "callback": callback, "chat": media(30, 20000),
 		"email": media(300, 86400000), "message": media(30, 20000)}
-}
-
-// nameMatches is Genesys' name filter: case-insensitive, '*' as wildcard (treated as substring).
-func nameMatches(filter, name string) bool {
-	f := strings.ToLower(strings.Trim(filter, "*"))
-	return f == "" || strings.Contains(strings.ToLower(name), f)
 }

@@ -80,7 +80,7 @@ func NewModel(pop Population, seed int64, cfg Config, start time.Time) *Model {
 		m.queueByID[q.ID] = q
 	}
 	for i := range pop.Agents {
-		a := &agentState{Agent: &m.pop.Agents[i], presence: "ON_QUEUE", routing: "IDLE", since: start, idleSince: start}
+		a := &agentState{Agent: &m.pop.Agents[i], presence: "ON_QUEUE", routing: "IDLE", since: start, presenceSince: start, idleSince: start}
 		a.nextBreak = start.Add(m.expDur(cfg.MeanOnQueue))
 		m.agents = append(m.agents, a)
 		for _, qid := range a.QueueIDs {
