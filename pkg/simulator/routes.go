@@ -32,7 +32,7 @@ func (s *Server) routes() http.Handler {
 		}
 		s.writeError(w, 404, "", "No resource for "+r.Method+" "+r.URL.Path)
 	})
-	return s.withFaults(s.withRateLimit(mux))
+	return s.withCorrelationID(s.withRateLimit(s.withFaults(mux)))
 }
 
 // allowedMethods lists the methods the mux serves r's path with (empty when the path is
