@@ -16,8 +16,8 @@ type Config struct {
 	Alerting           time.Duration // ringing before an agent answers (4s)
 	WrapUp             time.Duration // after-call work (15s)
 	ServiceLevelTarget time.Duration // answered within this counts for oServiceLevel (20s)
-	MeanOnQueue        time.Duration // mean time an agent stays on queue between breaks (25m)
-	MeanBreak          time.Duration // mean break length (8m)
+	MeanOnQueue        time.Duration // mean time on queue before the next absence falls due (4m)
+	MeanBreak          time.Duration // mean length of a short break; meals and training last longer (2m)
 	NotResponding      float64       // share of offers an agent fails to answer (0.03)
 }
 
@@ -36,8 +36,10 @@ func (c *Config) fill() {
 	def(&c.Alerting, 4*time.Second)
 	def(&c.WrapUp, 15*time.Second)
 	def(&c.ServiceLevelTarget, 20*time.Second)
-	def(&c.MeanOnQueue, 25*time.Minute)
-	def(&c.MeanBreak, 8*time.Minute)
+	// Compressed from a real centre's rhythm (a break every hour or two) so that a demo
+	// dashboard shows each agent's presence change within a few minutes.
+	def(&c.MeanOnQueue, 4*time.Minute)
+	def(&c.MeanBreak, 2*time.Minute)
 	if c.NotResponding <= 0 {
 		c.NotResponding = 0.03
 	}

@@ -156,18 +156,45 @@ func (m *Model) advanceAgent(a *agentState, t time.Time) {
 		m.emit("v2.detail.events.conversation."+a.ID+".acw", m.detail(c, c.agentPID, t, map[string]any{"userId": a.ID,
 			"wrapupCode": "Resolved", "wrapupDurationMs": m.cfg.WrapUp.Milliseconds()}))
 		a.conv, a.idleSince = nil, t
+		if !t.Before(a.nextBreak) { // a break that fell due during the call starts now, not another call
+			m.goAway(a, t)
+			return
+		}
 		m.setRouting(a, "IDLE", t)
 	case c == nil && a.routing == "NOT_RESPONDING" && !t.Before(a.notRespondingUntil):
 		a.idleSince = t
 		m.setRouting(a, "IDLE", t)
 	case c == nil && a.presence == "ON_QUEUE" && a.routing == "IDLE" && !t.Before(a.nextBreak):
-		away := []string{"BREAK", "MEAL", "MEETING", "TRAINING", "AWAY"}[m.rng.IntN(5)]
-		a.breakUntil = t.Add(max(time.Minute, m.expDur(m.cfg.MeanBreak)))
-		m.setPresence(a, away, t)
+		m.goAway(a, t)
 	case c == nil && a.presence != "ON_QUEUE" && !t.Before(a.breakUntil):
 		a.nextBreak, a.idleSince = t.Add(max(time.Minute, m.expDur(m.cfg.MeanOnQueue))), t
 		m.setPresence(a, "ON_QUEUE", t)
 	}
+}
+
+// awayReasons are the presences an agent leaves the queue for, with their share of absences
+// and their length relative to Config.MeanBreak. AVAILABLE and BUSY are off-queue work.
+var awayReasons = []struct {
+	presence string
+	weight   float64
+	length   float64
+}{
+	{"BREAK", 0.35, 1}, {"MEAL", 0.12, 2}, {"MEETING", 0.13, 1.5}, {"TRAINING", 0.1, 2},
+	{"AVAILABLE", 0.15, 1}, {"BUSY", 0.05, 1}, {"AWAY", 0.1, 0.7},
+}
+
+// goAway takes an idle (or just wrapped-up) agent off the queue for one of awayReasons.
+func (m *Model) goAway(a *agentState, t time.Time) {
+	r, pick := awayReasons[len(awayReasons)-1], m.rng.Float64()
+	for _, c := range awayReasons {
+		if pick < c.weight {
+			r = c
+			break
+		}
+		pick -= c.weight
+	}
+	a.breakUntil = t.Add(max(time.Minute, m.expDur(time.Duration(float64(m.cfg.MeanBreak)*r.length))))
+	m.setPresence(a, r.presence, t)
 }
 
 func (m *Model) connect(a *agentState, c *conv, t time.Time) {

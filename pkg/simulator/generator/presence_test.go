@@ -1,0 +1,61 @@
+package generator
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPresenceChangesAtDemoRates: at the demo's rates (the default 0.2/s and the busy 2/s,
+// where every agent is always on a call) agents still leave the queue for breaks, meals,
+// meetings, training and off-queue work every few minutes, so an "agents by presence"
+// panel over 20 agents (40 user topics: presence + routingStatus) changes within minutes.
+// Breaks that fall due during a call start when its after-call work ends.
+func TestPresenceChangesAtDemoRates(t *testing.T) {
+	for _, rate := range []float64{0.2, 2} {
+		for seed := int64(1); seed <= 20; seed++ {
+			m := NewModel(NewPopulation(seed, 5, 20), seed, Config{Rate: rate}, start)
+			presence, routing, fromACW, away, firstAt := 0, 0, 0, 0, time.Duration(0)
+			agents, reasons, lastRouting := map[string]bool{}, map[string]bool{}, map[string]string{}
+			for now := start; now.Before(start.Add(300 * time.Second)); {
+				now = now.Add(250 * time.Millisecond)
+				for _, e := range m.Step(now) {
+					switch {
+					case strings.HasSuffix(e.Topic, ".presence"):
+						presence++
+						agents[e.Topic] = true
+						p := e.Body.(map[string]any)["presenceDefinition"].(map[string]any)["systemPresence"].(string)
+						reasons[p] = true
+						if p != "ON_QUEUE" {
+							away++
+							if lastRouting[strings.TrimSuffix(e.Topic, ".presence")] == "INTERACTING" {
+								fromACW++ // straight from after-call work, never idle in between
+							}
+						}
+						if firstAt == 0 {
+							firstAt = now.Sub(start)
+						}
+					case strings.HasSuffix(e.Topic, ".routingStatus"):
+						routing++
+						lastRouting[strings.TrimSuffix(e.Topic, ".routingStatus")] = e.Body.(map[string]any)["routingStatus"].(map[string]any)["status"].(string)
+					}
+				}
+			}
+			t.Logf("rate %g seed %d: %d presence events from %d agents (first after %s, presences %v), %d of %d absences straight from after-call work, %d routing-status events",
+				rate, seed, presence, len(agents), firstAt, reasons, fromACW, away, routing)
+			// 20 agents, on queue ~4 min between absences of ~2-4 min: about 18 changes in
+			// 5 minutes (11 to 28 over seeds 1-20 at both rates); 10 is well above the 0
+			// before the fix, where busy agents were never idle long enough for a break.
+			if presence < 10 || len(agents) < 6 {
+				t.Errorf("rate %g seed %d: %d presence events from %d agents in 300 s, want >= 10 from >= 6 agents",
+					rate, seed, presence, len(agents))
+			}
+			if rate >= 2 && fromACW*2 < away {
+				t.Errorf("rate %g seed %d: only %d of %d absences began when after-call work ended", rate, seed, fromACW, away)
+			}
+			if firstAt > 2*time.Minute {
+				t.Errorf("rate %g seed %d: first presence change after %s, want within 2 minutes", rate, seed, firstAt)
+			}
+		}
+	}
+}
