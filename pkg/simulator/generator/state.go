@@ -29,14 +29,15 @@ type queueState struct {
 	alerting, interacting               int
 	offered, answered, abandoned, inSL  int
 	tAbandon, tAnswered, tWait, tHandle stat
-	dirty                               bool
+	dirty                               bool // something observed changed
+	aggDirty                            bool // an interval aggregate (n*, t*) changed
 	lastPub                             time.Time
 }
 
 func (q *queueState) resetInterval() {
 	q.offered, q.answered, q.abandoned, q.inSL = 0, 0, 0, 0
 	q.tAbandon, q.tAnswered, q.tWait, q.tHandle = stat{}, stat{}, stat{}, stat{}
-	q.dirty = true
+	q.dirty, q.aggDirty = true, true
 }
 
 type agentState struct {
@@ -78,7 +79,7 @@ func (m *Model) arrive(q *queueState, t time.Time) {
 	c.abandonAt = t.Add(max(5*time.Second, m.expDur(m.cfg.MeanPatience)))
 	q.waiting = append(q.waiting, c)
 	q.offered++
-	q.dirty = true
+	q.dirty, q.aggDirty = true, true
 	m.emit("v2.routing.queues."+q.ID+".conversations", m.queueConversation(c, t))
 	m.emit("v2.detail.events.conversation."+q.ID+".acd.start", m.detail(c, c.acdPID, t, map[string]any{"flowId": q.ID}))
 }
@@ -94,7 +95,7 @@ func (m *Model) abandonImpatient(q *queueState, t time.Time) {
 		q.abandoned++
 		q.tAbandon.add(t.Sub(c.arrived))
 		q.tWait.add(t.Sub(c.arrived))
-		q.dirty = true
+		q.dirty, q.aggDirty = true, true
 		m.emit("v2.detail.events.conversation."+q.ID+".acd.end", m.detail(c, c.acdPID, t, map[string]any{"acdOutcome": "ABANDON"}))
 		m.emit("v2.detail.events.conversation."+q.ID+".customer.end", m.detail(c, c.customerPID, t, map[string]any{"disconnectType": "peer"}))
 		m.emit("v2.routing.queues."+q.ID+".conversations", m.queueConversation(c, t))
@@ -152,7 +153,7 @@ func (m *Model) advanceAgent(a *agentState, t time.Time) {
 		m.emit("v2.users."+a.ID+".conversations", m.queueConversation(c, t))
 	case c != nil && c.state == "ended" && !t.Before(a.wrapUntil):
 		c.q.tHandle.add(t.Sub(c.connected))
-		c.q.dirty = true
+		c.q.dirty, c.q.aggDirty = true, true
 		m.emit("v2.detail.events.conversation."+a.ID+".acw", m.detail(c, c.agentPID, t, map[string]any{"userId": a.ID,
 			"wrapupCode": "Resolved", "wrapupDurationMs": m.cfg.WrapUp.Milliseconds()}))
 		a.conv, a.idleSince = nil, t
@@ -206,6 +207,7 @@ func (m *Model) connect(a *agentState, c *conv, t time.Time) {
 	q.answered++
 	q.tAnswered.add(wait)
 	q.tWait.add(wait)
+	q.dirty, q.aggDirty = true, true
 	if wait <= m.cfg.ServiceLevelTarget {
 		q.inSL++
 	}
