@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"sync"
@@ -154,17 +153,7 @@ func (sk *socket) readLoop() (closedByClient bool) {
 			var ce *websocket.CloseError
 			return errors.As(err, &ce)
 		}
-		var m struct {
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(data, &m) == nil && m.Message == "ping" {
-			sk.s.record(Record{Kind: "ping", Channel: sk.ch.id, Token: sk.token})
-			if sk.s.pongs.Load() {
-				sk.enqueue(pongMsg)
-			}
-			continue
-		}
-		sk.s.record(Record{Kind: "client_message", Channel: sk.ch.id, Token: sk.token, Detail: itoa(int64(len(data))) + " bytes"})
+		sk.handleClientMessage(data)
 	}
 }
 
