@@ -45,7 +45,11 @@ func (s *Server) withRateLimit(next http.Handler) http.Handler {
 		w.Header().Set("inin-ratelimit-count", strconv.Itoa(count))
 		w.Header().Set("inin-ratelimit-reset", resetSecs)
 		if count > limit {
-			s.record(Record{Kind: "rate_limited", Token: strings.TrimPrefix(key, "token "), Status: 429, Detail: r.Method + " " + r.URL.Path})
+			hash, _ := strings.CutPrefix(key, "token ")
+			if hash == key {
+				hash = "" // a client id or address, not a token
+			}
+			s.record(Record{Kind: "rate_limited", Token: hash, Status: 429, Detail: r.Method + " " + r.URL.Path})
 			w.Header().Set("Retry-After", resetSecs)
 			s.writeError(w, 429, "too.many.requests", "Rate limit exceeded the maximum ["+strconv.Itoa(limit)+"] requests within [60] seconds")
 			return

@@ -17,16 +17,14 @@ type AgentStatus struct {
 func (m *Model) AgentStatus(id string) (AgentStatus, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, a := range m.agents {
-		if a.ID != id {
-			continue
-		}
-		st := AgentStatus{Presence: a.presence, PresenceID: presenceIDs[a.presence], PresenceSince: a.presenceSince,
-			Routing: a.routing, RoutingSince: a.since}
-		if a.presence == "ON_QUEUE" {
-			st.ActiveQueueIDs = append(st.ActiveQueueIDs, a.QueueIDs...)
-		}
-		return st, true
+	a := m.agentByID[id]
+	if a == nil {
+		return AgentStatus{}, false
 	}
-	return AgentStatus{}, false
+	st := AgentStatus{Presence: a.presence, PresenceID: presenceIDs[a.presence], PresenceSince: a.presenceSince,
+		Routing: a.routing, RoutingSince: a.since}
+	if a.presence == "ON_QUEUE" {
+		st.ActiveQueueIDs = append(st.ActiveQueueIDs, a.QueueIDs...)
+	}
+	return st, true
 }

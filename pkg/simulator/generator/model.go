@@ -66,6 +66,7 @@ type Model struct {
 	queues        []*queueState
 	queueByID     map[string]*queueState
 	agents        []*agentState
+	agentByID     map[string]*agentState
 	last          time.Time
 	intervalStart time.Time
 	out           []Event
@@ -75,7 +76,7 @@ type Model struct {
 func NewModel(pop Population, seed int64, cfg Config, start time.Time) *Model {
 	cfg.fill()
 	m := &Model{cfg: cfg, rng: rand.New(rand.NewPCG(uint64(seed), 0x2545f4914f6cdd1d)), pop: pop,
-		queueByID: map[string]*queueState{}, last: start, intervalStart: start.Truncate(interval)}
+		queueByID: map[string]*queueState{}, agentByID: map[string]*agentState{}, last: start, intervalStart: start.Truncate(interval)}
 	for i := range pop.Queues {
 		q := &queueState{Queue: &m.pop.Queues[i]}
 		m.queues = append(m.queues, q)
@@ -85,6 +86,7 @@ func NewModel(pop Population, seed int64, cfg Config, start time.Time) *Model {
 		a := &agentState{Agent: &m.pop.Agents[i], presence: "ON_QUEUE", routing: "IDLE", since: start, presenceSince: start, idleSince: start}
 		a.nextBreak = start.Add(m.expDur(cfg.MeanOnQueue))
 		m.agents = append(m.agents, a)
+		m.agentByID[a.ID] = a
 		for _, qid := range a.QueueIDs {
 			m.queueByID[qid].members = append(m.queueByID[qid].members, a)
 		}

@@ -59,3 +59,43 @@ func TestPresenceChangesAtDemoRates(t *testing.T) {
 		}
 	}
 }
+
+// AgentStatus (the REST expansions) reports what the last presence and routing-status
+// events said.
+func TestAgentStatusFollowsEvents(t *testing.T) {
+	m := NewModel(NewPopulation(3, 5, 20), 3, Config{Rate: 2}, start)
+	lastPresence, lastRouting := map[string]string{}, map[string]string{}
+	for now := start; now.Before(start.Add(5 * time.Minute)); {
+		now = now.Add(time.Second)
+		for _, e := range m.Step(now) {
+			body, _ := e.Body.(map[string]any)
+			switch {
+			case strings.HasSuffix(e.Topic, ".presence"):
+				lastPresence[strings.Split(e.Topic, ".")[2]] = body["presenceDefinition"].(map[string]any)["systemPresence"].(string)
+			case strings.HasSuffix(e.Topic, ".routingStatus"):
+				lastRouting[strings.Split(e.Topic, ".")[2]] = body["routingStatus"].(map[string]any)["status"].(string)
+			}
+		}
+	}
+	if len(lastPresence) == 0 || len(lastRouting) == 0 {
+		t.Fatal("no presence or routing events")
+	}
+	for _, a := range m.Population().Agents {
+		st, ok := m.AgentStatus(a.ID)
+		if !ok {
+			t.Fatalf("AgentStatus(%s) unknown", a.ID)
+		}
+		if p, seen := lastPresence[a.ID]; seen && st.Presence != p || !seen && st.Presence != "ON_QUEUE" {
+			t.Errorf("%s: presence %s, last event %q", a.ID, st.Presence, p)
+		}
+		if r, seen := lastRouting[a.ID]; seen && st.Routing != r {
+			t.Errorf("%s: routing %s, last event %s", a.ID, st.Routing, r)
+		}
+		if st.PresenceID == "" {
+			t.Errorf("%s: no presence definition id", a.ID)
+		}
+	}
+	if _, ok := m.AgentStatus("nope"); ok {
+		t.Error("an unknown id has a status")
+	}
+}
