@@ -76,3 +76,19 @@ func TestRateLimitHeadersOnEveryResponse(t *testing.T) {
 		t.Errorf("rate limiting off but headers sent: %v", r.header)
 	}
 }
+
+func TestCorrelationIDOnSocketUpgrade(t *testing.T) {
+	s, _ := newSim(t, Config{})
+	c := newChannel(t, s, getToken(t, s))
+	ws, res, err := dial(t, c.ConnectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if id := res.Header.Get(correlationHeader); len(id) != 36 {
+		t.Errorf("101 response: %s %q", correlationHeader, id)
+	}
+	if _, res, err := dial(t, c.ConnectURI[:len(c.ConnectURI)-3]+"xyz"); err == nil || res.Header.Get(correlationHeader) == "" {
+		t.Errorf("refused upgrade lacks the correlation id: %v %v", err, res)
+	}
+}

@@ -40,7 +40,8 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	if ch == nil {
 		return
 	}
-	conn, err := s.upgrader.Upgrade(w, r, nil)
+	// the 101 is written by the upgrader, not from w's headers: carry the correlation id over
+	conn, err := s.upgrader.Upgrade(w, r, http.Header{correlationHeader: {w.Header().Get(correlationHeader)}})
 	if err != nil {
 		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 400, Detail: "not a websocket handshake"})
 		return
