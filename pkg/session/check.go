@@ -35,6 +35,9 @@ func (m *Manager) Check(ctx context.Context) error {
 		}
 		return fmt.Errorf("cannot get an access token from the login service: %w", err)
 	}
+	if shortLived(tok) {
+		return m.lifetimeError(tok)
+	}
 	m.mu.Lock()
 	if m.stopped {
 		m.mu.Unlock()
@@ -113,7 +116,7 @@ func (m *Manager) probeAlone(ctx context.Context, tok auth.Token) error {
 	defer m.probeMu.Unlock()
 	now := m.cfg.Clock.Now()
 	ch := m.probe
-	if ch == nil || !ch.token.ValidFor(now, m.cfg.Auth.Margin()) || m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id) != nil {
+	if ch == nil || !m.fresh(ch.token, now) || m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id) != nil {
 		c, err := m.cfg.API.CreateChannel(ctx, tok.Value)
 		if err != nil {
 			if genesys.IsAuth(err) {

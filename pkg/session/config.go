@@ -56,6 +56,7 @@ type Config struct {
 	BackoffBase         time.Duration // default 1s
 	BackoffCap          time.Duration // default 120s
 	AuthFailureBackoff  time.Duration // default 5m
+	ShortTokenInterval  time.Duration // at most one new channel per this while tokens live < 2 min; default 5m
 	HealthyAfter        time.Duration // default 60s
 	HeartbeatInterval   time.Duration // default 30s; watchdog pings after 2 periods of silence
 	PongTimeout         time.Duration // default 10s
@@ -97,6 +98,7 @@ func (c *Config) fill() error {
 	def(&c.BackoffBase, time.Second)
 	def(&c.BackoffCap, 120*time.Second)
 	def(&c.AuthFailureBackoff, 5*time.Minute)
+	def(&c.ShortTokenInterval, 5*time.Minute)
 	def(&c.HealthyAfter, time.Minute)
 	def(&c.HeartbeatInterval, 30*time.Second)
 	def(&c.PongTimeout, 10*time.Second)

@@ -11,15 +11,19 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 )
 
-// errTokenStale: the channel's owner token is within the refresh margin.
-var errTokenStale = errors.New("channel token is about to expire")
-
-// ensure brings ch to "connected, subscribed, not about to expire". Every handshake
-// first checks the token that will be used (the seed thread's fix).
+// ensure brings ch to "connected, subscribed, not about to expire". The token is judged
+// once, here, with the one freshness rule (fresh): a token good enough to start a
+// handshake is good enough for each of its steps (the seed thread's fix, without
+// refusing a token it was just handed).
 func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 	now := m.cfg.Clock.Now()
 	m.mu.Lock()
-	replace := ch.id == "" || ch.gone || ch.replace != "" || !ch.token.ValidFor(now, m.cfg.Auth.Margin())
+	extend := ch.id != "" && !now.Before(m.extendAt(ch))
+	handshake := ch.sock == nil || ch.dirty || ch.resubscribe || extend
+	// A short-lived token's channel keeps its open socket past the token; it moves to a
+	// new channel only when a handshake needs a fresh token.
+	stale := ch.id != "" && !m.fresh(ch.token, now) && (handshake || !now.Before(m.rotateAt(ch)))
+	replace := ch.id == "" || ch.gone || ch.replace != "" || stale
 	m.mu.Unlock()
 	if replace {
 		return m.replaceChannel(ctx, ch)
@@ -29,15 +33,11 @@ func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 			return err
 		}
 	}
-	m.mu.Lock()
-	extend := !now.Before(m.extendAt(ch))
-	need := ch.dirty || ch.resubscribe || extend
-	m.mu.Unlock()
-	if !need {
+	if !handshake {
 		return nil
 	}
 	err := m.subscribe(ctx, ch)
-	if genesys.IsAuth(err) || errors.Is(err, genesys.ErrNotFound) || errors.Is(err, errTokenStale) {
+	if genesys.IsAuth(err) || errors.Is(err, genesys.ErrNotFound) {
 		if genesys.IsAuth(err) {
 			m.cfg.Auth.Invalidate(ch.token.Value)
 		}
@@ -101,6 +101,10 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
 // socket keeps delivering until the new one is ready (duplicates are dropped).
 func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 	m.mu.Lock()
+	if err := m.shortWaitLocked(m.cfg.Clock.Now()); err != nil {
+		m.mu.Unlock()
+		return err
+	}
 	why := old.replace
 	nc := &channelState{topics: append([]string(nil), old.topics...), dirty: true}
 	old.dirty = false // nc takes this list; a release meanwhile sets it again
@@ -162,9 +166,6 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 // closes the gaps of its topics: from here on events flow again.
 func (m *Manager) subscribe(ctx context.Context, ch *channelState) error {
 	now := m.cfg.Clock.Now()
-	if !ch.token.ValidFor(now, m.cfg.Auth.Margin()) {
-		return errTokenStale
-	}
 	m.mu.Lock()
 	names := m.namesLocked(ch)
 	ch.dirty = false
@@ -228,18 +229,17 @@ const defaultChannelLifetime = 24 * time.Hour
 
 // extendAt is when ch's subscriptions are re-PUT to extend its life: ExtendBefore
 // ahead of expiry (at most half its lifetime, so short-lived channels do not PUT in
-// a loop). Never when the channel's token runs out first: the channel is replaced
-// before then anyway, so the PUT would be wasted. Call with m.mu held or from the loop.
+// a loop). Never when the channel is rotated (rotateAt) before it expires: the PUT
+// would be wasted. Call with m.mu held or from the loop.
 func (m *Manager) extendAt(ch *channelState) time.Time {
 	lead := m.cfg.ExtendBefore
 	if ch.lifetime > 0 && lead > ch.lifetime/2 {
 		lead = ch.lifetime / 2
 	}
-	at := ch.expires.Add(-lead)
-	if !ch.token.Expiry.IsZero() && ch.token.Expiry.Add(-m.cfg.Auth.Margin()).Before(ch.expires) {
+	if m.rotateAt(ch).Before(ch.expires) {
 		return never // replaced at the token's margin instead
 	}
-	return at
+	return ch.expires.Add(-lead)
 }
 
 // never is a time no deadline reaches.

@@ -69,11 +69,14 @@ func (m *Manager) succeed(channels int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.lastError = ""
-	if channels == 0 {
-		m.setStateLocked(StateConnected, "no topics acquired")
-	} else {
-		m.setStateLocked(StateConnected, fmt.Sprintf("%d channel(s), %d topic(s)", channels, m.assignedLocked()))
+	reason := "no topics acquired"
+	if channels > 0 {
+		reason = fmt.Sprintf("%d channel(s), %d topic(s)", channels, m.assignedLocked())
 	}
+	if e := m.lifetimeErrorLocked(); e != nil && channels > 0 {
+		reason += "; " + e.Error() // it works for now, but the settings need changing
+	}
+	m.setStateLocked(StateConnected, reason)
 	if m.healthy.IsZero() {
 		m.healthy = now
 	}
@@ -98,9 +101,26 @@ func (m *Manager) fail(err error) {
 		return
 	}
 	now := m.cfg.Clock.Now()
-	m.ctr.add(&m.ctr.failures, 1)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if !errors.Is(err, ErrTokenLifetime) {
+		m.ctr.add(&m.ctr.failures, 1)
+	}
+	var short *TokenLifetimeError
+	if errors.As(err, &short) && !short.Until.IsZero() {
+		// Not an upstream failure: wait for the next channel allowed, keep the attempt
+		// count, and say why (events still flow on every channel that has a socket).
+		m.lastError = err.Error()
+		m.nextTry = short.Until
+		state := StateConnected
+		for _, ch := range m.channels {
+			if ch.sock == nil {
+				state = StateReconnecting
+			}
+		}
+		m.setStateLocked(state, err.Error())
+		return
+	}
 	m.healthy = time.Time{}
 	m.lastError = err.Error()
 	if errors.Is(err, auth.ErrAuth) || errors.Is(err, errFreshTokenRejected) {

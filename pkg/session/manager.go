@@ -8,6 +8,7 @@ import (
 
 	backoff "github.com/cenkalti/backoff/v5"
 
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
@@ -33,28 +34,30 @@ type topicRef struct {
 type Manager struct {
 	cfg Config
 
-	mu        sync.Mutex
-	topics    map[string]*topicRef // by event.Key
-	channels  []*channelState
-	retired   []*socketConn            // replaced sockets draining until drainAt
-	live      map[*socketConn]struct{} // every socket whose reader runs
-	notes     []note                   // from readers to the loop, bounded
-	state     string
-	reason    string
-	since     time.Time
-	attempt   int       // consecutive failures since the last healthy period
-	nextTry   time.Time // no handshakes before this (backoff)
-	healthy   time.Time // when everything became connected; zero when not
-	openGaps  map[string]event.Gap
-	gapLog    []event.Gap // recent closed/opened gaps, bounded
-	checks    []*pingWaiter
-	ctr       counters
-	dedupe    *dedupe
-	keys      map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
-	bo        *backoff.ExponentialBackOff
-	started   bool
-	stopped   bool
-	lastError string
+	mu         sync.Mutex
+	topics     map[string]*topicRef // by event.Key
+	channels   []*channelState
+	retired    []*socketConn            // replaced sockets draining until drainAt
+	live       map[*socketConn]struct{} // every socket whose reader runs
+	notes      []note                   // from readers to the loop, bounded
+	state      string
+	reason     string
+	since      time.Time
+	attempt    int       // consecutive failures since the last healthy period
+	nextTry    time.Time // no handshakes before this (backoff)
+	healthy    time.Time // when everything became connected; zero when not
+	openGaps   map[string]event.Gap
+	gapLog     []event.Gap // recent closed/opened gaps, bounded
+	checks     []*pingWaiter
+	ctr        counters
+	dedupe     *dedupe
+	keys       map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
+	bo         *backoff.ExponentialBackOff
+	lastToken  auth.Token // the token the last channel was created with (its lifetime matters)
+	lastCreate time.Time  // when the last channel was created
+	started    bool
+	stopped    bool
+	lastError  string
 
 	sinkMu sync.Mutex // serialises Sink calls
 
