@@ -29,8 +29,9 @@ func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 		return m.replaceChannel(ctx, ch)
 	}
 	if ch.sock == nil {
-		if err := m.reconnect(ctx, ch); err != nil {
-			return err
+		replaced, err := m.reconnect(ctx, ch)
+		if err != nil || replaced {
+			return err // a replacement is connected and subscribed: ch is no more
 		}
 	}
 	if !handshake {
@@ -62,8 +63,11 @@ func (m *Manager) markGone(ch *channelState) {
 
 // reconnect opens a new socket on an existing channel. After sockets that died before
 // their first message it asks the channel first (HEAD): a dead channel or token is
-// replaced instead of being dialled in a loop.
-func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
+// replaced instead of being dialled in a loop. An upgrade refused with 401/403 (a
+// token revoked or expired server-side while the client still trusts it) or 404
+// replaces the channel at once, with a new token for 401/403. replaced reports that
+// ch was given up for a new channel (connected and subscribed when err is nil).
+func (m *Manager) reconnect(ctx context.Context, ch *channelState) (replaced bool, err error) {
 	if ch.drops > 0 {
 		err := m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id)
 		switch {
@@ -72,9 +76,9 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
 			fallthrough
 		case errors.Is(err, genesys.ErrNotFound) || ch.drops >= 3:
 			m.markGone(ch)
-			return m.replaceChannel(ctx, ch)
+			return true, m.replaceChannel(ctx, ch)
 		case err != nil:
-			return err
+			return false, err
 		}
 	}
 	sock, err := m.dial(ctx, ch)
@@ -84,16 +88,16 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
 			m.cfg.Auth.Invalidate(ch.token.Value)
 		}
 		m.markGone(ch)
-		return m.replaceChannel(ctx, ch)
+		return true, m.replaceChannel(ctx, ch)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	m.ctr.add(&m.ctr.reconnects, 1)
 	m.mu.Lock()
 	ch.sock, ch.resubscribe = sock, true
 	m.mu.Unlock()
-	return nil
+	return false, nil
 }
 
 // replaceChannel builds a new channel for old's topics (token checked, created,
