@@ -62,7 +62,8 @@ type Config struct {
 	PongTimeout         time.Duration // default 10s
 	MaxMessageBytes     int           // default 1 MiB; larger messages are skipped and counted
 	ExtendBefore        time.Duration // re-PUT this long before a channel expires; default 1h
-	DrainPeriod         time.Duration // keep a replaced socket open this long; default 5s
+	DrainPeriod         time.Duration // keep a replaced socket open this long, then send it a close frame; default 5s
+	DrainTimeout        time.Duration // after the close frame, wait this long for its reader to catch up; default 30s
 	HandshakeTimeout    time.Duration // socket upgrade timeout (real time); default 15s
 	DedupeSize          int           // correlation ids remembered; default 8192
 }
@@ -104,6 +105,7 @@ func (c *Config) fill() error {
 	def(&c.PongTimeout, 10*time.Second)
 	def(&c.ExtendBefore, time.Hour)
 	def(&c.DrainPeriod, 5*time.Second)
+	def(&c.DrainTimeout, 30*time.Second)
 	def(&c.HandshakeTimeout, 15*time.Second)
 	if c.ChannelBudget <= 0 {
 		c.ChannelBudget = 3
