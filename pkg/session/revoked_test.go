@@ -72,12 +72,14 @@ func TestRevokedTokenRefusedAtDialReplacesChannelAtOnce(t *testing.T) {
 func TestCheckFindingRefusedTokenReplacesChannel(t *testing.T) {
 	h := newHarness(t, simulator.Config{}, nil)
 	h.start(topicA)
+	old := h.m.Status().Channels[0].ID
 	h.sim.ExpireTokens() // server-side: the open socket survives, REST refuses the token
 	if err := h.m.Check(t.Context()); err == nil {
 		t.Fatal("Check passed with a refused token")
 	}
 	h.eventually("replacement", func() bool {
-		return h.sim.Count("channel_create") == 2 && h.allConnected() && h.m.Status().Counters.ChannelsCreated == 2
+		st := h.m.Status()
+		return h.allConnected() && len(st.Channels) == 1 && st.Channels[0].ID != old
 	})
 	h.publishSeen(topicA)
 	if err := h.m.Check(t.Context()); err != nil {
