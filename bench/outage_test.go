@@ -46,6 +46,13 @@ func runOutage(tb testing.TB, seed int64, outage time.Duration) outageRun {
 	release := r.m.Acquire(recoveryTopic)
 	defer release()
 	r.waitConnected(tb, 1)
+	subscribed := func() bool {
+		st := r.m.Status()
+		return st.Connected() && len(st.Channels) == 1 && st.Channels[0].Connected && st.Counters.Subscribes > 0
+	}
+	if !settle(subscribed) {
+		tb.Fatalf("seed %d: not subscribed: %+v", seed, r.m.Status())
+	}
 	failures := r.m.Status().Counters.Failures
 	cancel := r.sim.FailHTTP(simulator.HTTPFault{Status: 502})
 	r.sim.DropAllSockets()
