@@ -30,13 +30,21 @@ func (e *TokenLifetimeError) Error() string {
 		"The session needs tokens that live at least %s: every reconnect or subscription change needs a new channel made "+
 		"with a fresh token, so it keeps the open socket and creates at most one channel every %s. "+
 		"Raise the OAuth client's token duration in Genesys Cloud (Admin > Integrations > OAuth)",
-		secs(e.Lifetime), secs(e.Margin), secs(e.Applied), minTokenLifetime, e.Interval)
+		secs(e.Lifetime), secs(e.Margin), secs(e.Applied), secs(minTokenLifetime), mins(e.Interval))
 }
 
 // Unwrap makes errors.Is(err, ErrTokenLifetime) hold.
 func (e *TokenLifetimeError) Unwrap() error { return ErrTokenLifetime }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%d s", int64(d/time.Second)) }
+
+// mins writes whole minutes as "5 min", anything else in seconds.
+func mins(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%d min", int64(d/time.Minute))
+	}
+	return secs(d)
+}
 
 // shortLived reports a token whose lifetime is known and under minTokenLifetime.
 func shortLived(t auth.Token) bool {
