@@ -25,7 +25,7 @@ type socketConn struct {
 	drainAt    time.Time     // loop only: a retired socket's next drain step (close frame, then deadline)
 	closeSent  bool          // loop only: the close frame went out; the reader reads up to the reply
 	retired    atomic.Bool   // replaced on purpose: its end is not a loss
-	waiting    atomic.Bool   // the reader waits for a message: it has handed on everything it read
+	waiting    atomic.Bool   // the reader waits for a message, or has returned: it has handed on everything it read
 	closeOnce  sync.Once
 	writeMu    sync.Mutex        // one writer at a time (watchdog, Check, close frame)
 	done       chan struct{}     // closed when the reader returns
@@ -122,12 +122,12 @@ func (m *Manager) read(s *socketConn) {
 	for {
 		s.waiting.Store(true)
 		_, r, err := s.conn.NextReader()
-		s.waiting.Store(false)
-		if err != nil {
+		if err != nil { // waiting stays set: nothing read is left undelivered
 			s.close()
 			m.addNote(note{sock: s, kind: "lost", reason: closeReason(err)})
 			return
 		}
+		s.waiting.Store(false)
 		data, err := readMessage(buf[:0], r, max+1)
 		buf = data
 		if err == nil && int64(len(data)) > max {
