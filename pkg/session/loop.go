@@ -138,32 +138,6 @@ func (m *Manager) fail(err error) {
 	m.cfg.Logger.Warn("notification session: connection attempt failed", "error", err.Error(), "attempt", m.attempt, "retryIn", d.String())
 }
 
-// The backoff follows how long the connection has been failing, not how many
-// attempts failed: the ceiling is backoffGrowth of the time since the first failure
-// (between BackoffBase and BackoffCap), and the wait is drawn uniformly from its top
-// third. So the retry in flight when an outage of length d ends comes at most 0.4·d
-// after it (a 20 s outage: within 8 s), while an hour-long outage costs about 50
-// attempts with the defaults (at most 55 in 5 000 simulated seeds, see BENCHMARKS.md).
-// Counting attempts instead (exponential, full jitter) let a few quick failures at the
-// start of a short outage push the next retry up to a minute past its end.
-const (
-	backoffGrowth = 0.4       // ceiling as a fraction of the time failing so far
-	backoffFloor  = 2.0 / 3.0 // the wait is at least this fraction of the ceiling
-)
-
-// backoffLocked counts an attempt and draws its delay (see backoffGrowth).
-func (m *Manager) backoffLocked() time.Duration {
-	now := m.cfg.Clock.Now()
-	if m.attempt == 0 {
-		m.failing = now
-	}
-	m.attempt++
-	ceil := time.Duration(float64(now.Sub(m.failing)) * backoffGrowth)
-	ceil = min(max(ceil, m.cfg.BackoffBase), m.cfg.BackoffCap)
-	low := time.Duration(float64(ceil) * backoffFloor)
-	return low + time.Duration(m.cfg.Rand.Int63n(int64(ceil-low)+1))
-}
-
 // processNotes reacts to what the readers saw.
 func (m *Manager) processNotes() {
 	now := m.cfg.Clock.Now()
@@ -219,74 +193,4 @@ func (m *Manager) hasChannelLocked(ch *channelState) bool {
 		}
 	}
 	return false
-}
-
-func (m *Manager) dropRetiredLocked(s *socketConn) {
-	for i, r := range m.retired {
-		if r == s {
-			m.retired = append(m.retired[:i], m.retired[i+1:]...)
-			return
-		}
-	}
-}
-
-// drainRetired ends replaced sockets without losing what they received: once the
-// drain period is over it sends a close frame, and the reader returns by itself after
-// reading everything the peer sent before its close reply (dropRetiredLocked). A
-// reader still behind DrainTimeout later is cut off, and its channel's topics get a
-// closed gap from its last message to now: what it had not read is reported, not lost.
-func (m *Manager) drainRetired() {
-	now := m.cfg.Clock.Now()
-	var closing, cut []*socketConn
-	m.mu.Lock()
-	keep := m.retired[:0]
-	for _, s := range m.retired {
-		switch {
-		case now.Before(s.drainAt):
-		case !s.closeSent:
-			s.closeSent, s.drainAt = true, now.Add(m.cfg.DrainTimeout)
-			closing = append(closing, s)
-		default:
-			cut = append(cut, s)
-			continue
-		}
-		keep = append(keep, s)
-	}
-	m.retired = keep
-	m.mu.Unlock()
-	for _, s := range closing {
-		s.sendClose()
-	}
-	var gaps []event.Gap
-	for _, s := range cut {
-		behind := !s.waiting.Load() // busy with a message, so maybe more unread behind it
-		s.close()
-		if behind {
-			gaps = append(gaps, m.cutGaps(s, now)...)
-		}
-	}
-	m.emit(nil, gaps, nil)
-}
-
-// cutGaps reports, as closed gaps, the time a retired socket's reader had not caught
-// up with when it was cut off. Topics with an open gap are skipped: that gap already
-// says they miss events, and a closed record would end it in the sink.
-func (m *Manager) cutGaps(s *socketConn, now time.Time) []event.Gap {
-	start := time.Unix(0, s.lastMsg.Load())
-	const reason = "replaced socket closed before its reader caught up"
-	m.cfg.Logger.Warn("cut off a replaced socket whose reader was behind", "channel", shortID(s.ch.id), "behindSince", start)
-	var out []event.Gap
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, k := range s.ch.topics {
-		r := m.topics[k]
-		if _, open := m.openGaps[k]; r == nil || open || r.status.State == event.StateRejected {
-			continue
-		}
-		g := event.Gap{Topic: r.name, Start: start, End: now, Reason: reason}
-		m.logGapLocked(g)
-		m.ctr.add(&m.ctr.gaps, 1)
-		out = append(out, g)
-	}
-	return out
 }
