@@ -262,3 +262,55 @@ func TestLoginRateLimitCarriesRetryAfter(t *testing.T) {
 		t.Fatalf("err = %v, RetryAfter %s", err, RetryAfter(err))
 	}
 }
+
+// A margin at or above the token's lifetime must not make a fresh token stale: the
+// margin that applies is at most half the lifetime.
+func TestMarginCappedAtHalfTheLifetime(t *testing.T) {
+	tests := []struct {
+		lifetime, margin, applied time.Duration
+	}{
+		{15 * time.Second, 60 * time.Second, 7500 * time.Millisecond},
+		{90 * time.Second, 3600 * time.Second, 45 * time.Second},
+		{300 * time.Second, 60 * time.Second, 60 * time.Second},
+		{86400 * time.Second, 3600 * time.Second, 3600 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lifetime.String()+"/"+tc.margin.String(), func(t *testing.T) {
+			clock := clockwork.NewFakeClockAt(epoch)
+			ts := &tokenServer{token: func(n int64) (string, int) { return fmt.Sprint("t", n), int(tc.lifetime / time.Second) }}
+			s, err := New(Config{ClientID: "client", ClientSecret: secret, LoginURL: ts.start(t).URL, Clock: clock, Margin: tc.margin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := s.Token(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := EffectiveMargin(first, s.Margin()); got != tc.applied {
+				t.Fatalf("effective margin = %s, want %s", got, tc.applied)
+			}
+			if !first.Fresh(clock.Now(), s.Margin()) {
+				t.Fatal("a token fetched this instant is not fresh")
+			}
+			clock.Advance(tc.lifetime - tc.applied - time.Millisecond)
+			if again, _ := s.Token(context.Background()); again.Value != first.Value {
+				t.Fatalf("refreshed %s before the applied margin", tc.lifetime-tc.applied)
+			}
+			clock.Advance(2 * time.Millisecond)
+			if next, _ := s.Token(context.Background()); next.Value == first.Value {
+				t.Fatal("not refreshed inside the applied margin")
+			}
+		})
+	}
+}
+
+func TestStaticTokenLifetimeUnknown(t *testing.T) {
+	s, err := New(Config{Mode: ModeStaticToken, StaticToken: jwtWithExp(t, epoch.Add(time.Minute)), Clock: clockwork.NewFakeClockAt(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := s.Token(context.Background())
+	if tok.Lifetime() != 0 || EffectiveMargin(tok, time.Hour) != time.Hour {
+		t.Fatalf("a static token's issue time is unknown: lifetime %s", tok.Lifetime())
+	}
+}
