@@ -51,7 +51,7 @@ func (ts *tokenServer) start(t *testing.T) *httptest.Server {
 				code = 401
 			}
 			w.WriteHeader(code)
-			fmt.Fprint(w, `{"error":"unauthorized_client","description":"client authentication failed","error_description":"client authentication failed"}`)
+			fmt.Fprint(w, `{"error":"invalid_client","description":"authentication failed"}`)
 			return
 		}
 		v, exp := ts.token(n)
@@ -166,10 +166,10 @@ func TestRejectedCredentialsAreErrAuthWithoutSecret(t *testing.T) {
 		s := newCC(t, ts.start(t).URL, clockwork.NewFakeClockAt(epoch))
 		_, err := s.Token(context.Background())
 		var ae *AuthError
-		if !errors.Is(err, ErrAuth) || !errors.As(err, &ae) || ae.Code != "unauthorized_client" {
+		if !errors.Is(err, ErrAuth) || !errors.As(err, &ae) || ae.Code != "invalid_client" {
 			t.Fatalf("status %d: err = %v", status, err)
 		}
-		want := fmt.Sprintf("authentication failed: the OAuth client id or secret was rejected (HTTP %d unauthorized_client)", status)
+		want := fmt.Sprintf("authentication failed: the OAuth client id or secret was rejected (HTTP %d invalid_client)", status)
 		if err.Error() != want {
 			t.Errorf("error = %q, want %q", err, want)
 		}

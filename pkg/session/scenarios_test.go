@@ -86,7 +86,7 @@ func TestWrongSecretAuthFailedBoundedThenRecovers(t *testing.T) {
 	h.m.Start()
 	h.m.Acquire(topicA)
 	h.eventually("auth_failed", func() bool { return h.state() == StateAuthFailed })
-	if r := h.m.Status().Reason; !strings.Contains(r, "HTTP 401 unauthorized_client") {
+	if r := h.m.Status().Reason; !strings.Contains(r, "HTTP 401 invalid_client") {
 		t.Errorf("reason = %q", r)
 	}
 	h.advanceUntil("three hours", time.Minute, 3*time.Hour, func() bool { return h.clock.Now().Sub(epoch) >= 3*time.Hour })
@@ -94,7 +94,7 @@ func TestWrongSecretAuthFailedBoundedThenRecovers(t *testing.T) {
 	if max := int(3*time.Hour/(5*time.Minute)) + 2; denied > max {
 		t.Errorf("%d token requests in 3 h of auth failure, want at most %d", denied, max)
 	}
-	if err := h.m.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "unauthorized_client") {
+	if err := h.m.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "invalid_client") {
 		t.Errorf("Check = %v", err)
 	}
 	h.sim.SetCredentials("sim-client", testSecret)
