@@ -35,12 +35,27 @@ func Build(topic string, events []event.Event, opts Options) (*data.Frame, error
 	return f, nil
 }
 
-// Latest is the one-row frame of e (stat panels, tables, alerts). A malformed body
-// gives a nil frame and an error wrapping ErrMalformed.
-func Latest(topic string, e event.Event, opts Options) (*data.Frame, error) {
-	f, err := Build(topic, []event.Event{e}, opts)
-	if err != nil {
-		return nil, err
+// Latest is the one-row frame of the topic's latest state (stat panels, tables,
+// alerts) from its recent events, oldest first. Queue observations arrive in two
+// shapes, o* metrics alone and t*/n* aggregates alone, so their latest state is the
+// last value of each field over the events; for every other family a field missing
+// from the last event is not current, and only the last event counts. Malformed
+// bodies are left out as in Build: the frame is then built from the others and err
+// wraps ErrMalformed.
+func Latest(topic string, events []event.Event, opts Options) (*data.Frame, error) {
+	fam, labels := Detect(topic)
+	if fam != QueueObservations && len(events) > 1 {
+		events = events[len(events)-1:]
+	}
+	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
+	bad, err := fill(t, extractorFor(fam), events)
+	t.keepLastValues()
+	f := t.frame(true)
+	markTimeSeries(f, fam)
+	if bad > 0 {
+		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: fmt.Sprintf("%d event(s) with a malformed body were left out", bad)})
+		return f, fmt.Errorf("topic %s: %d of %d events left out: %w", topic, bad, len(events), err)
 	}
 	return f, nil
 }

@@ -95,7 +95,7 @@ func TestTimeByFamily(t *testing.T) {
 		{presenceTopic, `{"source":"PURECLOUD"}`, "2026-11-29T01:00:07Z"}, // no modifiedDate: arrival
 	}
 	for _, tc := range tests {
-		f, err := Latest(tc.topic, evt(tc.topic, at(7), tc.body), Options{})
+		f, err := Latest(tc.topic, []event.Event{evt(tc.topic, at(7), tc.body)}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestTimeByFamily(t *testing.T) {
 func TestMalformedBodies(t *testing.T) {
 	for _, topic := range []string{obsTopic, convTopic, presenceTopic, routingTopic, detailTopic, "v2.x"} {
 		for _, body := range []string{``, `{`, `{"a":1}}`, `[1,`, `"unterminated`, `{"group":5}`, `{"participants":"no"}`, `{"routingStatus":[]}`, `{"presenceDefinition":1}`} {
-			_, err := Latest(topic, evt(topic, at(1), body), Options{})
+			_, err := Latest(topic, []event.Event{evt(topic, at(1), body)}, Options{})
 			if body == `{"group":5}` && topic != obsTopic || body == `{"participants":"no"}` && topic != convTopic ||
 				body == `{"routingStatus":[]}` && topic != routingTopic || body == `{"presenceDefinition":1}` && topic != presenceTopic {
 				continue // well-formed JSON for families that do not read those keys
@@ -197,7 +197,7 @@ func TestFieldSelection(t *testing.T) {
 }
 
 func TestLabelsOnValueFields(t *testing.T) {
-	f, _ := Latest(obsTopic, evt(obsTopic, at(1), obsVoice1), Options{})
+	f, _ := Latest(obsTopic, []event.Event{evt(obsTopic, at(1), obsVoice1)}, Options{})
 	if f.Name != obsTopic || f.Fields[0].Labels != nil {
 		t.Fatalf("frame %s, time labels %v", f.Name, f.Fields[0].Labels)
 	}

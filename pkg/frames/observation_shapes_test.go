@@ -166,3 +166,66 @@ func toFloat(v any) float64 {
 	}
 	return math.NaN()
 }
+
+var splitLive = []event.Event{evt(obsTopic, at(1), obsObserved1), evt(obsTopic, at(1), obsAggregates1),
+	evt(obsTopic, at(4), obsObserved2), evt(obsTopic, at(4), obsAggregates2)}
+
+// Latest over both shapes is the last value of every metric, whichever shape came last:
+// a stat panel of oWaiting must not go blank because the aggregates were published after.
+func TestLatestOverBothShapes(t *testing.T) {
+	f, err := Latest(obsTopic, splitLive, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Rows() != 1 {
+		t.Fatalf("rows %d, want 1", f.Rows())
+	}
+	want := map[string]float64{"oWaiting": 2, "oServiceLevel.ratio": 0.778, "nOffered.count": 12, "tHandle.count": 3}
+	for _, fl := range f.Fields[1:] {
+		if w, ok := want[fl.Name]; ok {
+			if v, _ := fl.ConcreteAt(0); v != w {
+				t.Errorf("%s = %v, want %v", fl.Name, v, w)
+			}
+			delete(want, fl.Name)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("fields missing from the latest frame: %v", want)
+	}
+	if got := f.Fields[0].At(0).(time.Time); !got.Equal(at(4)) {
+		t.Errorf("time %v, want the last event's %v", got, at(4))
+	}
+	// other families: a field the last event lacks is not current
+	p1 := `{"id":"u","presenceDefinition":{"systemPresence":"AVAILABLE"},"message":"back soon"}`
+	p2 := `{"id":"u","presenceDefinition":{"systemPresence":"BUSY"}}`
+	pf, err := Latest(presenceTopic, []event.Event{evt(presenceTopic, at(1), p1), evt(presenceTopic, at(2), p2)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fl := range pf.Fields {
+		if fl.Name == "message" {
+			t.Errorf("presence latest carried %q forward from an older event", fl.Name)
+		}
+	}
+}
+
+// A selection that only o* metrics match adds no row for an aggregates body: a panel of
+// oWaiting gets no null every other point.
+func TestSelectedFieldsSkipBodiesWithoutThem(t *testing.T) {
+	f, err := Build(obsTopic, splitLive, Options{Fields: []string{"oWaiting"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Rows() != 2 {
+		t.Fatalf("rows %d, want 2 (one per observed body)", f.Rows())
+	}
+	for i := 0; i < f.Rows(); i++ {
+		if _, ok := f.Fields[1].ConcreteAt(i); !ok {
+			t.Errorf("row %d of oWaiting is null", i)
+		}
+	}
+	st := NewStreamer(obsTopic, Options{Fields: []string{"oWaiting"}})
+	if p, _ := st.Frame([]event.Event{evt(obsTopic, at(5), obsAggregates2)}); p != nil {
+		t.Errorf("an aggregates body made a packet of %d rows for an oWaiting stream", p.Rows())
+	}
+}

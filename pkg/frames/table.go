@@ -107,8 +107,14 @@ type table struct {
 	rows    int       // expected row count: capacity of each new column
 }
 
-// addRow places the cells of one event in the columns.
+// addRow places the cells of one event in the columns. With a field selection, an
+// event that carries none of the selected fields adds no row: observations come as o*
+// and t*/n* bodies in turn, and a row of nulls for every other one would break the
+// lines of a panel that shows only oWaiting.
 func (t *table) addRow(at time.Time, cells []cell) {
+	if !t.anyWanted(cells) {
+		return
+	}
 	row := len(t.times)
 	if t.times == nil {
 		t.times = make([]time.Time, 0, max(t.rows, 1))
@@ -141,6 +147,42 @@ func (t *table) addRow(at time.Time, cells []cell) {
 		} else {
 			t.vals[i] = append(t.vals[i], c.v)
 		}
+	}
+}
+
+func (t *table) anyWanted(cells []cell) bool {
+	if t.s.selected == nil {
+		return true
+	}
+	for _, c := range cells {
+		name := c.name
+		if name == "" {
+			name = "value"
+		}
+		if t.s.wanted(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepLastValues folds the rows into one: the last row's time and each column's last
+// non-null value (Latest over partial bodies).
+func (t *table) keepLastValues() {
+	n := len(t.times)
+	if n <= 1 {
+		return
+	}
+	t.times = t.times[n-1:]
+	for i, vals := range t.vals {
+		last := value{}
+		for j := len(vals) - 1; j >= 0; j-- {
+			if vals[j].kind != 0 {
+				last = vals[j]
+				break
+			}
+		}
+		t.vals[i] = []value{last}
 	}
 }
 

@@ -41,7 +41,7 @@ type feed interface {
 // framer turns event bodies into frames (pkg/frames).
 type framer interface {
 	Build(topic string, events []event.Event, fields []string) (*data.Frame, error)
-	Latest(topic string, e *event.Event, fields []string) (*data.Frame, error)
+	Latest(topic string, evs []event.Event, fields []string) (*data.Frame, error)
 	Streamer(topic string, fields []string) streamer
 }
 

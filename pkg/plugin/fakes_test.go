@@ -163,11 +163,11 @@ func (fakeFrames) Build(topic string, evs []event.Event, _ []string) (*data.Fram
 	return data.NewFrame(topic, data.NewField("time", nil, ts), data.NewField("v", nil, vs)), nil
 }
 
-func (f fakeFrames) Latest(topic string, e *event.Event, fields []string) (*data.Frame, error) {
-	if e == nil {
-		return f.Build(topic, nil, fields)
+func (f fakeFrames) Latest(topic string, evs []event.Event, fields []string) (*data.Frame, error) {
+	if len(evs) > 1 {
+		evs = evs[len(evs)-1:]
 	}
-	return f.Build(topic, []event.Event{*e}, fields)
+	return f.Build(topic, evs, fields)
 }
 
 func (fakeFrames) Streamer(topic string, _ []string) streamer { return &fakeStreamer{topic: topic} }

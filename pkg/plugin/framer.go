@@ -23,16 +23,11 @@ func (framesAdapter) Build(topic string, evs []event.Event, fields []string) (*d
 }
 
 // Latest with no event is the empty frame of the topic: no values, so alerting sees
-// NoData rather than zeros.
-func (a framesAdapter) Latest(topic string, e *event.Event, fields []string) (*data.Frame, error) {
-	if e == nil {
-		return a.Build(topic, nil, fields)
-	}
-	f, err := frames.Latest(topic, *e, frames.Options{Fields: fields})
+// NoData rather than zeros. evs are the topic's recent events, oldest first.
+func (a framesAdapter) Latest(topic string, evs []event.Event, fields []string) (*data.Frame, error) {
+	f, err := frames.Latest(topic, evs, frames.Options{Fields: fields})
 	if err != nil && frames.IsMalformed(err) {
-		f, _ = a.Build(topic, nil, fields)
-		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: "the latest event had a malformed body and was left out"})
-		return f, nil
+		return f, nil // the notice says how many bodies were left out
 	}
 	return f, err
 }

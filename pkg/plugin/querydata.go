@@ -9,6 +9,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/live"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
 // dashboardLease keeps a dashboard query's topics subscribed between its QueryData and
@@ -86,13 +88,28 @@ func userError(msg string) backend.DataResponse {
 // topicFrame builds one topic's frame: its events in range, or its latest value.
 func (d *Datasource) topicFrame(q Query, topic string, from, to time.Time) (*data.Frame, error) {
 	if q.Format == formatLatest {
-		e, ok := d.hub.LastBefore(topic, to)
-		if !ok {
-			return d.frames.Latest(topic, nil, q.Fields)
-		}
-		return d.frames.Latest(topic, &e, q.Fields)
+		return d.frames.Latest(topic, d.latestEvents(topic, to), q.Fields)
 	}
 	return d.frames.Build(topic, d.hub.History(topic, from, to), q.Fields)
+}
+
+// latestWindow is how far before a topic's last event Latest looks for the other
+// shape of a queue observation: the aggregates are re-published within their
+// 30-minute interval whenever they change.
+const latestWindow = 30 * time.Minute
+
+// latestEvents are the events Latest folds into the state at t: the last one before t
+// and those in the window before it (nil when the topic has none yet).
+func (d *Datasource) latestEvents(topic string, t time.Time) []event.Event {
+	last, ok := d.hub.LastBefore(topic, t)
+	if !ok {
+		return nil
+	}
+	evs := d.hub.History(topic, last.Received.Add(-latestWindow), last.Received)
+	if len(evs) == 0 || !evs[len(evs)-1].Received.Equal(last.Received) {
+		evs = append(evs, last)
+	}
+	return evs
 }
 
 // notices tell the user about gaps in the range and topics the service rejected.

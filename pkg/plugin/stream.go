@@ -55,11 +55,11 @@ func (d *Datasource) SubscribeStream(_ context.Context, req *backend.SubscribeSt
 	resp := &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusOK}
 	now := d.clock.Now()
 	for _, topic := range q.Topics() {
-		e, ok := d.hub.LastBefore(topic, now)
-		if !ok {
+		evs := d.latestEvents(topic, now)
+		if len(evs) == 0 {
 			continue
 		}
-		f, err := d.frames.Latest(topic, &e, q.Fields)
+		f, err := d.frames.Latest(topic, evs, q.Fields)
 		if err != nil || f == nil {
 			continue
 		}
