@@ -28,6 +28,7 @@ type parts struct {
 	hub     store
 	frames  framer
 	catalog catalog
+	names   nameSource // nil in tests on fakes: frames carry ids only
 	stop    func() // closes what the parts own beyond up (metrics registration, hub)
 }
 
