@@ -29,7 +29,7 @@ type parts struct {
 	frames  framer
 	catalog catalog
 	names   nameSource // nil in tests on fakes: frames carry ids only
-	stop    func() // closes what the parts own beyond up (metrics registration, hub)
+	stop    func()     // closes what the parts own beyond up (metrics registration, hub)
 }
 
 // Datasource is one data source instance. With invalid settings it still exists and
