@@ -17,7 +17,7 @@ type framesAdapter struct{ names namer }
 
 func (a framesAdapter) Build(topic string, evs []event.Event, fields []string) (*data.Frame, error) {
 	f, err := frames.Build(topic, evs, frames.Options{Fields: fields})
-	nameLabels(f, a.names)
+	addNames(f, a.names)
 	if err != nil && frames.IsMalformed(err) {
 		return f, nil
 	}
@@ -36,7 +36,7 @@ func (a framesAdapter) Latest(topic string, e *event.Event, fields []string) (*d
 		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: "the latest event had a malformed body and was left out"})
 		return f, nil
 	}
-	nameLabels(f, a.names)
+	addNames(f, a.names)
 	return f, err
 }
 
@@ -54,6 +54,6 @@ type namedStreamer struct {
 
 func (n namedStreamer) Frame(evs []event.Event) (*data.Frame, bool) {
 	f, changed := n.s.Frame(evs)
-	nameLabels(f, n.names)
+	addNames(f, n.names)
 	return f, changed
 }
