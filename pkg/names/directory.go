@@ -132,7 +132,7 @@ func (d *Directory) run() {
 			if d.ctx.Err() != nil {
 				return
 			}
-			wait = d.cfg.Retry
+			wait = d.retryAfter(err)
 			if d.cfg.Log != nil {
 				d.cfg.Log.Warn("Queue and user names could not be refreshed; labels show ids where no name is known", "error", err.Error(), "retryIn", wait.String())
 			}
@@ -143,6 +143,33 @@ func (d *Directory) run() {
 		case <-d.cfg.Clock.After(wait):
 		}
 	}
+}
+
+// retryAfter is the wait after a failed pass: Retry, or longer when the service asked
+// for it (429/503 Retry-After), or Every when the only failures are 403s, which a
+// retry will not cure (the client lacks the permission to list that kind).
+func (d *Directory) retryAfter(err error) time.Duration {
+	if onlyForbidden(err) {
+		return d.cfg.Every
+	}
+	wait := d.cfg.Retry
+	var api *genesys.APIError
+	if errors.As(err, &api) && api.RetryAfter > wait {
+		wait = api.RetryAfter
+	}
+	return wait
+}
+
+func onlyForbidden(err error) bool {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if !errors.Is(e, genesys.ErrForbidden) {
+				return false
+			}
+		}
+		return true
+	}
+	return errors.Is(err, genesys.ErrForbidden)
 }
 
 // Refresh runs one pass over both kinds. Each kind's map is replaced only when all

@@ -238,3 +238,23 @@ func waitFor(ctx context.Context, t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+func TestRetryAfterFailure(t *testing.T) {
+	d, _ := New(Config{List: &fakeLister{}, Every: 15 * time.Minute, Retry: time.Minute})
+	forbidden := fmt.Errorf("list users: page 1: %w", &genesys.APIError{Op: "list users", Status: 403})
+	limited := fmt.Errorf("list queues: page 3: %w", &genesys.APIError{Op: "list queues", Status: 429, RetryAfter: 5 * time.Minute})
+	for _, c := range []struct {
+		name string
+		err  error
+		want time.Duration
+	}{
+		{"transient", errors.New("connection reset"), time.Minute},
+		{"rate limited waits as asked", errors.Join(limited), 5 * time.Minute},
+		{"forbidden only waits a full period", errors.Join(forbidden), 15 * time.Minute},
+		{"forbidden and transient retry soon", errors.Join(forbidden, errors.New("timeout")), time.Minute},
+	} {
+		if got := d.retryAfter(c.err); got != c.want {
+			t.Errorf("%s: wait %s, want %s", c.name, got, c.want)
+		}
+	}
+}
