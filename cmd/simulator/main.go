@@ -93,6 +93,8 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready func(addr s
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed of the population and the traffic")
 	fs.Float64Var(&gen.Rate, "rate", 0.2, "conversations arriving per second over all queues (0 = no generator)")
 	fs.Var(seconds{&gen.MeanHandle}, "mean-handle", "mean talk time (default 2m)")
+	fs.Var(seconds{&gen.MeanOnQueue}, "mean-on-queue", "mean time on queue before an agent's next break, meal, meeting, ... falls due (default 4m)")
+	fs.Var(seconds{&gen.MeanBreak}, "mean-break", "mean length of a short break; meals and training last longer (default 2m)")
 	quiet := fs.Bool("quiet", false, "do not log client actions")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -56,7 +56,8 @@ func TestServesAndStops(t *testing.T) {
 	done := make(chan error, 1)
 	var logs strings.Builder
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-client-secret", "top-secret", "-token-lifetime", "300"},
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-client-secret", "top-secret", "-token-lifetime", "300",
+			"-mean-on-queue", "90s", "-mean-break", "1m"},
 			&syncWriter{w: &logs}, func(a string) { addrc <- a })
 	}()
 	addr := <-addrc

@@ -14,7 +14,7 @@ var ErrAuth = errors.New("authentication failed")
 // never carries the secret or a token.
 type AuthError struct {
 	Status      int    // HTTP status of /oauth/token, 0 for local verdicts
-	Code        string // OAuth "error", e.g. "unauthorized_client"
+	Code        string // OAuth "error", e.g. "invalid_client"
 	Description string // what to fix, in words
 }
 

@@ -15,7 +15,8 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// Source hands out tokens valid for at least the margin. Safe for concurrent use:
+// Source hands out tokens valid for at least the effective margin (the configured
+// margin, at most half the token's lifetime). Safe for concurrent use:
 // one fetch runs at a time and concurrent callers wait for it (single flight).
 type Source struct {
 	cfg Config
@@ -45,8 +46,7 @@ func New(cfg Config) (*Source, error) {
 			AuthStyle: oauth2.AuthStyleInHeader,
 		}
 	case ModeStaticToken:
-		now := cfg.Clock.Now()
-		s.static = Token{Value: cfg.StaticToken, Fetched: now}
+		s.static = Token{Value: cfg.StaticToken}
 		if exp, ok := jwtExpiry(cfg.StaticToken); ok {
 			s.static.Expiry = exp
 		}
@@ -57,7 +57,7 @@ func New(cfg Config) (*Source, error) {
 // Mode reports the source's mode.
 func (s *Source) Mode() Mode { return s.cfg.Mode }
 
-// Margin is how long before expiry tokens are refreshed.
+// Margin is the configured refresh margin; a token's own is EffectiveMargin.
 func (s *Source) Margin() time.Duration { return s.cfg.Margin }
 
 // Stats counts token fetches (successful) and failed fetch attempts.
@@ -96,7 +96,7 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 func (s *Source) cached() (Token, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.current.ValidFor(s.cfg.Clock.Now(), s.cfg.Margin) {
+	if s.current.Fresh(s.cfg.Clock.Now(), s.cfg.Margin) {
 		return s.current, true
 	}
 	return Token{}, false

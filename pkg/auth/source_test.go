@@ -51,7 +51,7 @@ func (ts *tokenServer) start(t *testing.T) *httptest.Server {
 				code = 401
 			}
 			w.WriteHeader(code)
-			fmt.Fprint(w, `{"error":"unauthorized_client","description":"client authentication failed","error_description":"client authentication failed"}`)
+			fmt.Fprint(w, `{"error":"invalid_client","description":"authentication failed"}`)
 			return
 		}
 		v, exp := ts.token(n)
@@ -166,10 +166,10 @@ func TestRejectedCredentialsAreErrAuthWithoutSecret(t *testing.T) {
 		s := newCC(t, ts.start(t).URL, clockwork.NewFakeClockAt(epoch))
 		_, err := s.Token(context.Background())
 		var ae *AuthError
-		if !errors.Is(err, ErrAuth) || !errors.As(err, &ae) || ae.Code != "unauthorized_client" {
+		if !errors.Is(err, ErrAuth) || !errors.As(err, &ae) || ae.Code != "invalid_client" {
 			t.Fatalf("status %d: err = %v", status, err)
 		}
-		want := fmt.Sprintf("authentication failed: the OAuth client id or secret was rejected (HTTP %d unauthorized_client)", status)
+		want := fmt.Sprintf("authentication failed: the OAuth client id or secret was rejected (HTTP %d invalid_client)", status)
 		if err.Error() != want {
 			t.Errorf("error = %q, want %q", err, want)
 		}
@@ -260,5 +260,57 @@ func TestLoginRateLimitCarriesRetryAfter(t *testing.T) {
 	_, err := s.Token(context.Background())
 	if errors.Is(err, ErrAuth) || RetryAfter(err) != 42*time.Second {
 		t.Fatalf("err = %v, RetryAfter %s", err, RetryAfter(err))
+	}
+}
+
+// A margin at or above the token's lifetime must not make a fresh token stale: the
+// margin that applies is at most half the lifetime.
+func TestMarginCappedAtHalfTheLifetime(t *testing.T) {
+	tests := []struct {
+		lifetime, margin, applied time.Duration
+	}{
+		{15 * time.Second, 60 * time.Second, 7500 * time.Millisecond},
+		{90 * time.Second, 3600 * time.Second, 45 * time.Second},
+		{300 * time.Second, 60 * time.Second, 60 * time.Second},
+		{86400 * time.Second, 3600 * time.Second, 3600 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lifetime.String()+"/"+tc.margin.String(), func(t *testing.T) {
+			clock := clockwork.NewFakeClockAt(epoch)
+			ts := &tokenServer{token: func(n int64) (string, int) { return fmt.Sprint("t", n), int(tc.lifetime / time.Second) }}
+			s, err := New(Config{ClientID: "client", ClientSecret: secret, LoginURL: ts.start(t).URL, Clock: clock, Margin: tc.margin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := s.Token(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := EffectiveMargin(first, s.Margin()); got != tc.applied {
+				t.Fatalf("effective margin = %s, want %s", got, tc.applied)
+			}
+			if !first.Fresh(clock.Now(), s.Margin()) {
+				t.Fatal("a token fetched this instant is not fresh")
+			}
+			clock.Advance(tc.lifetime - tc.applied - time.Millisecond)
+			if again, _ := s.Token(context.Background()); again.Value != first.Value {
+				t.Fatalf("refreshed %s before the applied margin", tc.lifetime-tc.applied)
+			}
+			clock.Advance(2 * time.Millisecond)
+			if next, _ := s.Token(context.Background()); next.Value == first.Value {
+				t.Fatal("not refreshed inside the applied margin")
+			}
+		})
+	}
+}
+
+func TestStaticTokenLifetimeUnknown(t *testing.T) {
+	s, err := New(Config{Mode: ModeStaticToken, StaticToken: jwtWithExp(t, epoch.Add(time.Minute)), Clock: clockwork.NewFakeClockAt(epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := s.Token(context.Background())
+	if tok.Lifetime() != 0 || EffectiveMargin(tok, time.Hour) != time.Hour {
+		t.Fatalf("a static token's issue time is unknown: lifetime %s", tok.Lifetime())
 	}
 }

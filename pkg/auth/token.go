@@ -11,7 +11,7 @@ import (
 type Token struct {
 	Value   string
 	Expiry  time.Time // zero = unknown (a static opaque token)
-	Fetched time.Time // when this source obtained it
+	Fetched time.Time // when this source obtained it; zero for a static token (issue time unknown)
 }
 
 func (t Token) String() string {
@@ -22,6 +22,32 @@ func (t Token) GoString() string { return t.String() }
 // ValidFor reports whether the token is still valid for at least d after now.
 func (t Token) ValidFor(now time.Time, d time.Duration) bool {
 	return t.Value != "" && (t.Expiry.IsZero() || now.Add(d).Before(t.Expiry))
+}
+
+// Lifetime is how long the token lived when it was fetched (expiry minus fetch time);
+// 0 when unknown (static tokens, tokens without expiry).
+func (t Token) Lifetime() time.Duration {
+	if t.Fetched.IsZero() || t.Expiry.IsZero() || !t.Expiry.After(t.Fetched) {
+		return 0
+	}
+	return t.Expiry.Sub(t.Fetched)
+}
+
+// EffectiveMargin is the refresh margin that applies to t: the configured margin, but
+// never more than half the token's own lifetime. Without this cap a margin at or above
+// the lifetime makes every freshly fetched token "about to expire" at once, and the
+// session would refuse each new token it was just handed.
+func EffectiveMargin(t Token, margin time.Duration) time.Duration {
+	if l := t.Lifetime(); l > 0 && margin > l/2 {
+		return l / 2
+	}
+	return margin
+}
+
+// Fresh is the one freshness rule every handshake step uses: valid for at least the
+// effective margin after now.
+func (t Token) Fresh(now time.Time, margin time.Duration) bool {
+	return t.ValidFor(now, EffectiveMargin(t, margin))
 }
 
 // jwtExpiry returns the exp claim of a JWT, parsed without verifying the signature

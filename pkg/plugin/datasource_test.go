@@ -96,10 +96,9 @@ func TestQueryDataAlertLatestAndNoData(t *testing.T) {
 	if r.Error != nil {
 		t.Fatal(r.Error)
 	}
-	for _, f := range r.Frames {
-		if f.Rows() != 0 {
-			t.Fatalf("no data must mean no values, got %d rows", f.Rows())
-		}
+	// Grafana's expression engine reads NoData only from one frame without fields
+	if len(r.Frames) != 1 || len(r.Frames[0].Fields) != 0 || r.Frames[0].RefID != "A" {
+		t.Fatalf("no data must be one field-less frame, got %d frames: %v", len(r.Frames), r.Frames)
 	}
 	if d.leases.Len() != 1 {
 		t.Errorf("alert query did not take a keep-alive lease")
@@ -114,6 +113,34 @@ func TestQueryDataAlertLatestAndNoData(t *testing.T) {
 	}
 	if r.Frames[0].Meta != nil && r.Frames[0].Meta.Channel != "" {
 		t.Errorf("alert answers need no live channel")
+	}
+}
+
+func TestQueryDataAlertLeavesOutTopicsWithoutEvents(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	d, _, hub := testDS(clock)
+	defer d.Dispose()
+	now := clock.Now()
+	hub.add("v2.analytics.queues.q1.observations", now.Add(-time.Minute), 3)
+	hub.gaps["v2.analytics.queues.q2.observations"] = []event.Gap{{Topic: "v2.analytics.queues.q2.observations",
+		Start: now.Add(-2 * time.Minute), Reason: "socket closed (1006)"}}
+	q := `{"topic":"v2.analytics.queues.{id}.observations","ids":["q1","q2"]}`
+
+	r := runQuery(t, d, q, now.Add(-5*time.Minute), now, true)
+	if r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Name != "v2.analytics.queues.q1.observations" {
+		t.Fatalf("alert answer must hold only the topic with events: %v %v", r.Error, r.Frames)
+	}
+	if notes := fmt.Sprint(r.Frames[0].Meta.Notices); !strings.Contains(notes, "socket closed (1006)") {
+		t.Errorf("the gap of the topic left out must still be told: %s", notes)
+	}
+	// a dashboard keeps every topic's frame: it needs each one's Live channel
+	if r := runQuery(t, d, q, now.Add(-5*time.Minute), now, false); len(r.Frames) != 2 {
+		t.Errorf("dashboard answer has %d frames, want 2", len(r.Frames))
+	}
+	// once no topic has events the answer is NoData, still carrying the gap
+	r = runQuery(t, d, q, now.Add(-30*time.Second), now, true)
+	if len(r.Frames) != 1 || len(r.Frames[0].Fields) != 0 || !strings.Contains(fmt.Sprint(r.Frames[0].Meta.Notices), "1006") {
+		t.Fatalf("want one field-less frame with the gap notice, got %v", r.Frames)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
 // healthTimeout bounds one health check (token + channel + socket ping).
@@ -36,6 +37,8 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 // explainHealth turns a probe error into advice.
 func explainHealth(err error, s Settings) string {
 	switch {
+	case errors.Is(err, session.ErrTokenLifetime):
+		return "Access tokens live too short: " + err.Error()
 	case errors.Is(err, auth.ErrAuth):
 		if s.AuthType == string(auth.ModeStaticToken) {
 			return "Authentication failed: " + err.Error()

@@ -81,6 +81,9 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 		}
 		frames = append(frames, f)
 	}
+	if fromAlert {
+		frames = alertFrames(frames, dq.RefID)
+	}
 	return backend.DataResponse{Frames: frames}
 }
 

@@ -1,9 +1,12 @@
 package session
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
@@ -28,26 +31,67 @@ func offlineConfig(t *testing.T) Config {
 	return Config{Auth: src, API: api, Sink: &recSink{}, Rand: maxRand{}, BackoffBase: time.Second, BackoffCap: 10 * time.Second}
 }
 
-func TestBackoffExponentialCappedFullJitter(t *testing.T) {
-	m, err := New(offlineConfig(t))
-	if err != nil {
-		t.Fatal(err)
+// The ceiling is 0.4 of the time failing so far, between base and cap; the wait is
+// drawn from the ceiling's top third.
+func TestBackoffFollowsTimeFailing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rand Rand
+	}{{"top", maxRand{}}, {"bottom", zeroRand{}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := clockwork.NewFakeClockAt(epoch)
+			cfg := offlineConfig(t)
+			cfg.Clock, cfg.Rand, cfg.BackoffCap = clock, tc.rand, 120*time.Second
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range []struct{ failingFor, ceil time.Duration }{
+				{0, time.Second}, // the base
+				{time.Second, time.Second},
+				{20 * time.Second, 8 * time.Second},
+				{100 * time.Second, 40 * time.Second},
+				{10 * time.Minute, 120 * time.Second}, // the cap
+			} {
+				clock.Advance(step.failingFor - clock.Since(epoch))
+				got := m.backoffLocked()
+				want := step.ceil
+				if tc.name == "bottom" {
+					want = time.Duration(float64(step.ceil) * backoffFloor)
+				}
+				if got != want {
+					t.Errorf("failing for %s: wait %s, want %s", step.failingFor, got, want)
+				}
+			}
+			if m.attempt != 5 {
+				t.Errorf("attempt = %d", m.attempt)
+			}
+		})
 	}
-	var got []time.Duration
-	for i := 0; i < 6; i++ {
-		got = append(got, m.backoffLocked())
-	}
-	want := []time.Duration{1, 2, 4, 8, 10, 10}
-	for i := range want {
-		if got[i] != want[i]*time.Second {
-			t.Fatalf("ceilings = %v, want %v seconds", got, want)
+}
+
+// The two figures the rule is for, over 200 seeds of the rule alone: the retry after a
+// 20 s outage comes within 8 s of its end, and an hour of failures costs at most 60.
+func TestBackoffScheduleBounds(t *testing.T) {
+	for seed := int64(1); seed <= 200; seed++ {
+		clock := clockwork.NewFakeClockAt(epoch)
+		cfg := offlineConfig(t)
+		cfg.Clock, cfg.Rand, cfg.BackoffCap = clock, rand.New(rand.NewSource(seed)), 120*time.Second
+		m, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	cfg := offlineConfig(t)
-	cfg.Rand = zeroRand{}
-	m2, _ := New(cfg)
-	if d := m2.backoffLocked(); d != 0 {
-		t.Fatalf("full jitter must reach 0, got %s", d)
+		attempts, recovered := 0, time.Duration(-1)
+		for clock.Since(epoch) < time.Hour {
+			clock.Advance(m.backoffLocked())
+			if recovered < 0 && clock.Since(epoch) >= 20*time.Second {
+				recovered = clock.Since(epoch) - 20*time.Second
+			}
+			attempts++
+		}
+		if recovered > 8*time.Second || attempts > 60 {
+			t.Fatalf("seed %d: retry %s after a 20 s outage, %d attempts in an hour", seed, recovered, attempts)
+		}
 	}
 }
 

@@ -133,6 +133,12 @@ func (m *Manager) createChannel(ctx context.Context) (genesys.Channel, auth.Toke
 		c, err := m.cfg.API.CreateChannel(ctx, tok.Value)
 		if err == nil {
 			m.ctr.add(&m.ctr.channelsCreated, 1)
+			m.mu.Lock()
+			m.lastToken, m.lastCreate = tok, m.cfg.Clock.Now()
+			m.mu.Unlock()
+			if shortLived(tok) {
+				m.cfg.Logger.Warn("notification session: access tokens live too short", "error", m.lifetimeError(tok).Error())
+			}
 			m.cfg.Logger.Info("created notification channel", "channel", shortID(c.ID), "expires", c.Expires)
 			return c, tok, nil
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
@@ -35,6 +36,9 @@ func (m *Manager) Check(ctx context.Context) error {
 		}
 		return fmt.Errorf("cannot get an access token from the login service: %w", err)
 	}
+	if shortLived(tok) {
+		return m.lifetimeError(tok)
+	}
 	m.mu.Lock()
 	if m.stopped {
 		m.mu.Unlock()
@@ -60,6 +64,11 @@ func (m *Manager) Check(ctx context.Context) error {
 	}
 	for _, p := range probes {
 		if err := m.cfg.API.HeadChannel(ctx, p.ch.token.Value, p.ch.id); err != nil {
+			if genesys.IsAuth(err) { // revoked server-side: the loop replaces it now
+				m.cfg.Auth.Invalidate(p.ch.token.Value)
+				m.markGone(p.ch)
+				m.poke()
+			}
 			return fmt.Errorf("notification channel %s is not alive: %w", shortID(p.ch.id), err)
 		}
 		if p.sock == nil {
@@ -113,7 +122,7 @@ func (m *Manager) probeAlone(ctx context.Context, tok auth.Token) error {
 	defer m.probeMu.Unlock()
 	now := m.cfg.Clock.Now()
 	ch := m.probe
-	if ch == nil || !ch.token.ValidFor(now, m.cfg.Auth.Margin()) || m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id) != nil {
+	if ch == nil || !m.fresh(ch.token, now) || m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id) != nil {
 		c, err := m.cfg.API.CreateChannel(ctx, tok.Value)
 		if err != nil {
 			if genesys.IsAuth(err) {
@@ -128,6 +137,10 @@ func (m *Manager) probeAlone(ctx context.Context, tok auth.Token) error {
 	}
 	s, err := m.dial(ctx, ch)
 	if err != nil {
+		var he *errHandshake
+		if errors.As(err, &he) && (he.status == http.StatusUnauthorized || he.status == http.StatusForbidden) {
+			m.cfg.Auth.Invalidate(ch.token.Value) // the next check starts from a new token
+		}
 		m.probe = nil
 		return fmt.Errorf("cannot open the notification socket: %w", err)
 	}

@@ -56,12 +56,14 @@ type Config struct {
 	BackoffBase         time.Duration // default 1s
 	BackoffCap          time.Duration // default 120s
 	AuthFailureBackoff  time.Duration // default 5m
+	ShortTokenInterval  time.Duration // at most one new channel per this while tokens live < 2 min; default 5m
 	HealthyAfter        time.Duration // default 60s
 	HeartbeatInterval   time.Duration // default 30s; watchdog pings after 2 periods of silence
 	PongTimeout         time.Duration // default 10s
 	MaxMessageBytes     int           // default 1 MiB; larger messages are skipped and counted
 	ExtendBefore        time.Duration // re-PUT this long before a channel expires; default 1h
-	DrainPeriod         time.Duration // keep a replaced socket open this long; default 5s
+	DrainPeriod         time.Duration // keep a replaced socket open this long, then send it a close frame; default 5s
+	DrainTimeout        time.Duration // after the close frame, wait this long for its reader to catch up; default 30s
 	HandshakeTimeout    time.Duration // socket upgrade timeout (real time); default 15s
 	DedupeSize          int           // correlation ids remembered; default 8192
 }
@@ -97,11 +99,13 @@ func (c *Config) fill() error {
 	def(&c.BackoffBase, time.Second)
 	def(&c.BackoffCap, 120*time.Second)
 	def(&c.AuthFailureBackoff, 5*time.Minute)
+	def(&c.ShortTokenInterval, 5*time.Minute)
 	def(&c.HealthyAfter, time.Minute)
 	def(&c.HeartbeatInterval, 30*time.Second)
 	def(&c.PongTimeout, 10*time.Second)
 	def(&c.ExtendBefore, time.Hour)
 	def(&c.DrainPeriod, 5*time.Second)
+	def(&c.DrainTimeout, 30*time.Second)
 	def(&c.HandshakeTimeout, 15*time.Second)
 	if c.ChannelBudget <= 0 {
 		c.ChannelBudget = 3

@@ -11,33 +11,34 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 )
 
-// errTokenStale: the channel's owner token is within the refresh margin.
-var errTokenStale = errors.New("channel token is about to expire")
-
-// ensure brings ch to "connected, subscribed, not about to expire". Every handshake
-// first checks the token that will be used (the seed thread's fix).
+// ensure brings ch to "connected, subscribed, not about to expire". The token is judged
+// once, here, with the one freshness rule (fresh): a token good enough to start a
+// handshake is good enough for each of its steps (the seed thread's fix, without
+// refusing a token it was just handed).
 func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 	now := m.cfg.Clock.Now()
 	m.mu.Lock()
-	replace := ch.id == "" || ch.gone || ch.replace != "" || !ch.token.ValidFor(now, m.cfg.Auth.Margin())
+	extend := ch.id != "" && !now.Before(m.extendAt(ch))
+	handshake := ch.sock == nil || ch.dirty || ch.resubscribe || extend
+	// A short-lived token's channel keeps its open socket past the token; it moves to a
+	// new channel only when a handshake needs a fresh token.
+	stale := ch.id != "" && !m.fresh(ch.token, now) && (handshake || !now.Before(m.rotateAt(ch)))
+	replace := ch.id == "" || ch.gone || ch.replace != "" || stale
 	m.mu.Unlock()
 	if replace {
 		return m.replaceChannel(ctx, ch)
 	}
 	if ch.sock == nil {
-		if err := m.reconnect(ctx, ch); err != nil {
-			return err
+		replaced, err := m.reconnect(ctx, ch)
+		if err != nil || replaced {
+			return err // a replacement is connected and subscribed: ch is no more
 		}
 	}
-	m.mu.Lock()
-	extend := !now.Before(m.extendAt(ch))
-	need := ch.dirty || ch.resubscribe || extend
-	m.mu.Unlock()
-	if !need {
+	if !handshake {
 		return nil
 	}
 	err := m.subscribe(ctx, ch)
-	if genesys.IsAuth(err) || errors.Is(err, genesys.ErrNotFound) || errors.Is(err, errTokenStale) {
+	if genesys.IsAuth(err) || errors.Is(err, genesys.ErrNotFound) {
 		if genesys.IsAuth(err) {
 			m.cfg.Auth.Invalidate(ch.token.Value)
 		}
@@ -62,8 +63,11 @@ func (m *Manager) markGone(ch *channelState) {
 
 // reconnect opens a new socket on an existing channel. After sockets that died before
 // their first message it asks the channel first (HEAD): a dead channel or token is
-// replaced instead of being dialled in a loop.
-func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
+// replaced instead of being dialled in a loop. An upgrade refused with 401/403 (a
+// token revoked or expired server-side while the client still trusts it) or 404
+// replaces the channel at once, with a new token for 401/403. replaced reports that
+// ch was given up for a new channel (connected and subscribed when err is nil).
+func (m *Manager) reconnect(ctx context.Context, ch *channelState) (replaced bool, err error) {
 	if ch.drops > 0 {
 		err := m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id)
 		switch {
@@ -72,9 +76,9 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
 			fallthrough
 		case errors.Is(err, genesys.ErrNotFound) || ch.drops >= 3:
 			m.markGone(ch)
-			return m.replaceChannel(ctx, ch)
+			return true, m.replaceChannel(ctx, ch)
 		case err != nil:
-			return err
+			return false, err
 		}
 	}
 	sock, err := m.dial(ctx, ch)
@@ -84,16 +88,16 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
 			m.cfg.Auth.Invalidate(ch.token.Value)
 		}
 		m.markGone(ch)
-		return m.replaceChannel(ctx, ch)
+		return true, m.replaceChannel(ctx, ch)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	m.ctr.add(&m.ctr.reconnects, 1)
 	m.mu.Lock()
 	ch.sock, ch.resubscribe = sock, true
 	m.mu.Unlock()
-	return nil
+	return false, nil
 }
 
 // replaceChannel builds a new channel for old's topics (token checked, created,
@@ -101,6 +105,10 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) error {
 // socket keeps delivering until the new one is ready (duplicates are dropped).
 func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 	m.mu.Lock()
+	if err := m.shortWaitLocked(m.cfg.Clock.Now()); err != nil {
+		m.mu.Unlock()
+		return err
+	}
 	why := old.replace
 	nc := &channelState{topics: append([]string(nil), old.topics...), dirty: true}
 	old.dirty = false // nc takes this list; a release meanwhile sets it again
@@ -162,9 +170,6 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 // closes the gaps of its topics: from here on events flow again.
 func (m *Manager) subscribe(ctx context.Context, ch *channelState) error {
 	now := m.cfg.Clock.Now()
-	if !ch.token.ValidFor(now, m.cfg.Auth.Margin()) {
-		return errTokenStale
-	}
 	m.mu.Lock()
 	names := m.namesLocked(ch)
 	ch.dirty = false
@@ -228,18 +233,17 @@ const defaultChannelLifetime = 24 * time.Hour
 
 // extendAt is when ch's subscriptions are re-PUT to extend its life: ExtendBefore
 // ahead of expiry (at most half its lifetime, so short-lived channels do not PUT in
-// a loop). Never when the channel's token runs out first: the channel is replaced
-// before then anyway, so the PUT would be wasted. Call with m.mu held or from the loop.
+// a loop). Never when the channel is rotated (rotateAt) before it expires: the PUT
+// would be wasted. Call with m.mu held or from the loop.
 func (m *Manager) extendAt(ch *channelState) time.Time {
 	lead := m.cfg.ExtendBefore
 	if ch.lifetime > 0 && lead > ch.lifetime/2 {
 		lead = ch.lifetime / 2
 	}
-	at := ch.expires.Add(-lead)
-	if !ch.token.Expiry.IsZero() && ch.token.Expiry.Add(-m.cfg.Auth.Margin()).Before(ch.expires) {
+	if m.rotateAt(ch).Before(ch.expires) {
 		return never // replaced at the token's margin instead
 	}
-	return at
+	return ch.expires.Add(-lead)
 }
 
 // never is a time no deadline reaches.

@@ -69,17 +69,19 @@ func (m *Manager) succeed(channels int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.lastError = ""
-	if channels == 0 {
-		m.setStateLocked(StateConnected, "no topics acquired")
-	} else {
-		m.setStateLocked(StateConnected, fmt.Sprintf("%d channel(s), %d topic(s)", channels, m.assignedLocked()))
+	reason := "no topics acquired"
+	if channels > 0 {
+		reason = fmt.Sprintf("%d channel(s), %d topic(s)", channels, m.assignedLocked())
 	}
+	if e := m.lifetimeErrorLocked(); e != nil && channels > 0 {
+		reason += "; " + e.Error() // it works for now, but the settings need changing
+	}
+	m.setStateLocked(StateConnected, reason)
 	if m.healthy.IsZero() {
 		m.healthy = now
 	}
 	if m.attempt > 0 && now.Sub(m.healthy) >= m.cfg.HealthyAfter {
 		m.attempt = 0 // healthy long enough: the next failure starts the backoff afresh
-		m.bo.Reset()
 	}
 }
 
@@ -91,16 +93,33 @@ func (m *Manager) assignedLocked() int {
 	return n
 }
 
-// fail schedules the next attempt: full-jitter exponential backoff (at least the
+// fail schedules the next attempt: the backoff (backoffLocked; at least the
 // server's Retry-After), or AuthFailureBackoff when the credentials were refused.
 func (m *Manager) fail(err error) {
 	if m.ctx.Err() != nil {
 		return
 	}
 	now := m.cfg.Clock.Now()
-	m.ctr.add(&m.ctr.failures, 1)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if !errors.Is(err, ErrTokenLifetime) {
+		m.ctr.add(&m.ctr.failures, 1)
+	}
+	var short *TokenLifetimeError
+	if errors.As(err, &short) && !short.Until.IsZero() {
+		// Not an upstream failure: wait for the next channel allowed, keep the attempt
+		// count, and say why (events still flow on every channel that has a socket).
+		m.lastError = err.Error()
+		m.nextTry = short.Until
+		state := StateConnected
+		for _, ch := range m.channels {
+			if ch.sock == nil {
+				state = StateReconnecting
+			}
+		}
+		m.setStateLocked(state, err.Error())
+		return
+	}
 	m.healthy = time.Time{}
 	m.lastError = err.Error()
 	if errors.Is(err, auth.ErrAuth) || errors.Is(err, errFreshTokenRejected) {
@@ -117,16 +136,6 @@ func (m *Manager) fail(err error) {
 	m.nextTry = now.Add(d)
 	m.setStateLocked(StateReconnecting, err.Error())
 	m.cfg.Logger.Warn("notification session: connection attempt failed", "error", err.Error(), "attempt", m.attempt, "retryIn", d.String())
-}
-
-// backoffLocked counts an attempt and draws its delay uniformly from [0, exponential].
-func (m *Manager) backoffLocked() time.Duration {
-	m.attempt++
-	ceil := m.bo.NextBackOff()
-	if ceil <= 0 {
-		ceil = m.cfg.BackoffCap
-	}
-	return time.Duration(m.cfg.Rand.Int63n(int64(ceil) + 1))
 }
 
 // processNotes reacts to what the readers saw.
@@ -184,33 +193,4 @@ func (m *Manager) hasChannelLocked(ch *channelState) bool {
 		}
 	}
 	return false
-}
-
-func (m *Manager) dropRetiredLocked(s *socketConn) {
-	for i, r := range m.retired {
-		if r == s {
-			m.retired = append(m.retired[:i], m.retired[i+1:]...)
-			return
-		}
-	}
-}
-
-// drainRetired closes replaced sockets whose drain period is over.
-func (m *Manager) drainRetired() {
-	now := m.cfg.Clock.Now()
-	var closing []*socketConn
-	m.mu.Lock()
-	keep := m.retired[:0]
-	for _, s := range m.retired {
-		if !now.Before(s.drainAt) {
-			closing = append(closing, s)
-			continue
-		}
-		keep = append(keep, s)
-	}
-	m.retired = keep
-	m.mu.Unlock()
-	for _, s := range closing {
-		s.closeGracefully()
-	}
 }

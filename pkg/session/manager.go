@@ -6,8 +6,7 @@ import (
 	"sync"
 	"time"
 
-	backoff "github.com/cenkalti/backoff/v5"
-
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
@@ -33,28 +32,30 @@ type topicRef struct {
 type Manager struct {
 	cfg Config
 
-	mu        sync.Mutex
-	topics    map[string]*topicRef // by event.Key
-	channels  []*channelState
-	retired   []*socketConn            // replaced sockets draining until drainAt
-	live      map[*socketConn]struct{} // every socket whose reader runs
-	notes     []note                   // from readers to the loop, bounded
-	state     string
-	reason    string
-	since     time.Time
-	attempt   int       // consecutive failures since the last healthy period
-	nextTry   time.Time // no handshakes before this (backoff)
-	healthy   time.Time // when everything became connected; zero when not
-	openGaps  map[string]event.Gap
-	gapLog    []event.Gap // recent closed/opened gaps, bounded
-	checks    []*pingWaiter
-	ctr       counters
-	dedupe    *dedupe
-	keys      map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
-	bo        *backoff.ExponentialBackOff
-	started   bool
-	stopped   bool
-	lastError string
+	mu         sync.Mutex
+	topics     map[string]*topicRef // by event.Key
+	channels   []*channelState
+	retired    []*socketConn            // replaced sockets draining until drainAt
+	live       map[*socketConn]struct{} // every socket whose reader runs
+	notes      []note                   // from readers to the loop, bounded
+	state      string
+	reason     string
+	since      time.Time
+	attempt    int       // consecutive failures since the last healthy period
+	failing    time.Time // when the current run of failures began (valid while attempt > 0)
+	nextTry    time.Time // no handshakes before this (backoff)
+	healthy    time.Time // when everything became connected; zero when not
+	openGaps   map[string]event.Gap
+	gapLog     []event.Gap // recent closed/opened gaps, bounded
+	checks     []*pingWaiter
+	ctr        counters
+	dedupe     *dedupe
+	keys       map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
+	lastToken  auth.Token        // the token the last channel was created with (its lifetime matters)
+	lastCreate time.Time         // when the last channel was created
+	started    bool
+	stopped    bool
+	lastError  string
 
 	sinkMu sync.Mutex // serialises Sink calls
 
@@ -85,15 +86,11 @@ func New(cfg Config) (*Manager, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	bo := backoff.NewExponentialBackOff()
-	bo.InitialInterval, bo.MaxInterval = cfg.BackoffBase, cfg.BackoffCap
-	bo.Multiplier, bo.RandomizationFactor = 2, 0 // jitter is ours (full jitter, injectable rand)
-	bo.Reset()
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Manager{
 		cfg: cfg, topics: map[string]*topicRef{}, openGaps: map[string]event.Gap{}, live: map[*socketConn]struct{}{},
 		state: StateConnecting, reason: "not started", since: cfg.Clock.Now(),
-		dedupe: newDedupe(cfg.DedupeSize), keys: map[string]string{}, bo: bo,
+		dedupe: newDedupe(cfg.DedupeSize), keys: map[string]string{},
 		wake: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
 	}
 	return m, nil

@@ -22,8 +22,10 @@ type socketConn struct {
 	msgs       atomic.Int64  // messages received
 	msgsAtPing int64         // loop only: msgs when the watchdog pinged
 	pingAt     time.Time     // loop only: when the watchdog pinged; zero = none outstanding
-	drainAt    time.Time     // loop only: when a retired socket is closed
+	drainAt    time.Time     // loop only: a retired socket's next drain step (close frame, then deadline)
+	closeSent  bool          // loop only: the close frame went out; the reader reads up to the reply
 	retired    atomic.Bool   // replaced on purpose: its end is not a loss
+	waiting    atomic.Bool   // the reader waits for a message, or has returned: it has handed on everything it read
 	closeOnce  sync.Once
 	writeMu    sync.Mutex        // one writer at a time (watchdog, Check, close frame)
 	done       chan struct{}     // closed when the reader returns
@@ -80,6 +82,15 @@ func (s *socketConn) close() {
 	s.closeOnce.Do(func() { _ = s.conn.Close() })
 }
 
+// sendClose starts the closing handshake without closing: the reader goes on reading
+// what the peer sent before its close reply, then returns.
+func (s *socketConn) sendClose() {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	_ = s.conn.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseNormalClosure, "replaced"), time.Now().Add(time.Second))
+}
+
 // closeGracefully sends a close frame, then closes.
 func (s *socketConn) closeGracefully() {
 	s.writeMu.Lock()
@@ -109,12 +120,14 @@ func (m *Manager) read(s *socketConn) {
 	max := int64(m.cfg.MaxMessageBytes)
 	var buf []byte // reused for every message: handle copies what it keeps
 	for {
+		s.waiting.Store(true)
 		_, r, err := s.conn.NextReader()
-		if err != nil {
+		if err != nil { // waiting stays set: nothing read is left undelivered
 			s.close()
 			m.addNote(note{sock: s, kind: "lost", reason: closeReason(err)})
 			return
 		}
+		s.waiting.Store(false)
 		data, err := readMessage(buf[:0], r, max+1)
 		buf = data
 		if err == nil && int64(len(data)) > max {

@@ -92,10 +92,8 @@ func (m *Manager) nextWake() time.Duration {
 		}
 		if ch.id != "" {
 			lead := m.extendAt(ch)
-			if !ch.token.Expiry.IsZero() {
-				if t := ch.token.Expiry.Add(-m.cfg.Auth.Margin()); t.Before(lead) {
-					lead = t
-				}
+			if t := m.rotateAt(ch); t.Before(lead) {
+				lead = t
 			}
 			if lead.After(now) || !backingOff {
 				at(lead)

@@ -1,106 +1,122 @@
 package simulator
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
 )
 
-// page is the paging envelope of Genesys list endpoints.
-type page struct {
-	Entities   any    `json:"entities"`
-	PageSize   int    `json:"pageSize"`
-	PageNumber int    `json:"pageNumber"`
-	Total      int    `json:"total"`
-	PageCount  int    `json:"pageCount"`
-	FirstURI   string `json:"firstUri"`
-	SelfURI    string `json:"selfUri"`
-	NextURI    string `json:"nextUri,omitempty"`
-	LastURI    string `json:"lastUri"`
-}
+// userContextRequired is the service's answer to a user-only resource (/users/me) called
+// with a client-credentials token, which has no user behind it.
+const userContextRequired = "This request requires a user context. Client credentials cannot be used for requests to this resource."
 
-// paging reads pageSize (1..500, default 25) and pageNumber (>= 1, default 1).
-func paging(r *http.Request) (size, number int, msg string) {
-	size, number = 25, 1
-	q := r.URL.Query()
-	if v := q.Get("pageSize"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return 0, 0, "pageSize must be a whole number from 1 to 500"
-		}
-		size = n
-	}
-	if v := q.Get("pageNumber"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return 0, 0, "pageNumber must be a whole number from 1"
-		}
-		number = n
-	}
-	return size, number, ""
-}
-
-// nameMatches is Genesys' name filter: case-insensitive, '*' as wildcard (treated as substring).
-func nameMatches(filter, name string) bool {
-	f := strings.ToLower(strings.Trim(filter, "*"))
-	return f == "" || strings.Contains(strings.ToLower(name), f)
-}
-
-func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, size, number int) {
-	total := len(items)
-	count := (total + size - 1) / size
-	from := min((number-1)*size, total)
-	to := min(from+size, total)
-	uri := func(n int) string {
-		q := r.URL.Query()
-		q.Set("pageSize", strconv.Itoa(size))
-		q.Set("pageNumber", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	p := page{Entities: items[from:to], PageSize: size, PageNumber: number, Total: total, PageCount: count,
-		FirstURI: uri(1), SelfURI: uri(number), LastURI: uri(max(count, 1))}
-	if number < count {
-		p.NextURI = uri(number + 1)
-	}
-	writeJSON(w, 200, p)
-}
-
+// handleQueues serves GET /api/v2/routing/queues: name (contains, '*' wildcard), id and
+// divisionId (comma-separated or repeated), sortOrder asc|desc by name.
 func (s *Server) handleQueues(w http.ResponseWriter, r *http.Request) {
-	s.servePage(w, r, "queues", func(name string) []map[string]any {
-		items := []map[string]any{}
-		for _, q := range s.pop.Queues {
-			if nameMatches(name, q.Name) {
-				items = append(items, map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
-					"memberCount": len(q.MemberIDs), "division": map[string]any{"id": s.pop.DivisionID, "name": "Home"},
-					"mediaSettings": map[string]any{q.MediaType: map[string]any{"serviceLevel": map[string]any{"percentage": 0.8, "durationMs": 20000}}},
-					"selfUri":       "/api/v2/routing/queues/" + q.ID})
+	q := r.URL.Query()
+	desc, ok := sortDescending(q.Get("sortOrder"), "asc", "desc")
+	if !ok {
+		s.writeError(w, 400, "bad.request", "sortOrder must be asc or desc")
+		return
+	}
+	ids, divisions := listParam(q, "id"), listParam(q, "divisionId")
+	s.servePage(w, r, "queues", func() []map[string]any {
+		var items []map[string]any
+		for i := range s.pop.Queues {
+			qu := &s.pop.Queues[i]
+			if nameMatches(q.Get("name"), qu.Name) && inFilter(ids, qu.ID) && inFilter(divisions, s.pop.DivisionID) {
+				items = append(items, s.queueBody(qu))
 			}
 		}
-		return items
+		return sortByName(items, desc)
 	})
 }
 
+// handleQueue serves GET /api/v2/routing/queues/{id}.
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	id := r.PathValue("id")
+	for i := range s.pop.Queues {
+		if s.pop.Queues[i].ID == id {
+			s.record(Record{Kind: "queue", Token: t.hash, Status: 200, Detail: id})
+			writeJSON(w, 200, s.queueBody(&s.pop.Queues[i]))
+			return
+		}
+	}
+	s.record(Record{Kind: "queue", Token: t.hash, Status: 404, Detail: id})
+	s.writeError(w, 404, "not.found", "Queue "+id+" not found")
+}
+
+// handleUsers serves GET /api/v2/users: id (comma-separated or repeated), state
+// active|inactive|deleted|any (default active), sortOrder ascending|descending by name,
+// expand (presence, routingStatus, outOfOffice; others are ignored, as the service
+// resolves expansions on a best-effort basis).
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
-	s.servePage(w, r, "users", func(name string) []map[string]any {
-		items := []map[string]any{}
-		for _, a := range s.pop.Agents {
-			if nameMatches(name, a.Name) {
-				items = append(items, map[string]any{"id": a.ID, "name": a.Name, "email": a.Email, "username": a.Email,
-					"title": a.Title, "department": a.Department, "state": "active", "version": 1,
-					"division": map[string]any{"id": s.pop.DivisionID, "name": "Home"}, "selfUri": "/api/v2/users/" + a.ID})
+	q := r.URL.Query()
+	desc, ok := sortDescending(q.Get("sortOrder"), "ascending", "descending")
+	if !ok {
+		s.writeError(w, 400, "bad.request", "sortOrder must be ascending or descending")
+		return
+	}
+	state := strings.ToLower(q.Get("state"))
+	switch state {
+	case "":
+		state = "active"
+	case "active", "inactive", "deleted", "any":
+	default:
+		s.writeError(w, 400, "bad.request", "state must be one of active, inactive, deleted, any")
+		return
+	}
+	ids, expand := listParam(q, "id"), listParam(q, "expand")
+	s.servePage(w, r, "users", func() []map[string]any {
+		var items []map[string]any
+		for i := range s.pop.Agents {
+			a := &s.pop.Agents[i]
+			// every simulated user is active
+			if inFilter(ids, a.ID) && (state == "active" || state == "any") {
+				items = append(items, s.userBody(a, expand))
 			}
 		}
-		return items
+		return sortByName(items, desc)
 	})
+}
+
+// handleUser serves GET /api/v2/users/{id} (with expand).
+func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	id := r.PathValue("id")
+	for i := range s.pop.Agents {
+		if a := &s.pop.Agents[i]; a.ID == id {
+			s.record(Record{Kind: "user", Token: t.hash, Status: 200, Detail: id})
+			writeJSON(w, 200, s.userBody(a, listParam(r.URL.Query(), "expand")))
+			return
+		}
+	}
+	s.record(Record{Kind: "user", Token: t.hash, Status: 404, Detail: id})
+	s.writeError(w, 404, "not.found", "User "+id+" not found")
+}
+
+// handleUserMe serves GET /api/v2/users/me: every simulator token is a client-credentials
+// token, which the service refuses here with 400 (there is no user behind it).
+func (s *Server) handleUserMe(w http.ResponseWriter, r *http.Request) {
+	t := s.authenticate(w, r)
+	if t == nil {
+		return
+	}
+	s.record(Record{Kind: "user", Token: t.hash, Status: 400, Detail: "me: client credentials"})
+	s.writeError(w, 400, "bad.request", userContextRequired)
 }
 
 // servePage is the shared shape of the paged entity listings: authenticate, validate
-// paging, list the entities matching ?name=, record the call, answer one page.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, list func(name string) []map[string]any) {
+// paging, list the matching entities, record the call, answer one page.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, list func() []map[string]any) {
 	t := s.authenticate(w, r)
 	if t == nil {
 		return
@@ -110,57 +126,68 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, 
 		s.writeError(w, 400, "invalid.value", msg)
 		return
 	}
-	items := list(r.URL.Query().Get("name"))
-	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: "page " + strconv.Itoa(number)})
+	items := list()
+	if items == nil {
+		items = []map[string]any{}
+	}
+	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: "page " + itoa(int64(number))})
 	writePage(w, r, items, size, number)
 }
 
-// observationQuery is the part of the query body the simulator reads.
-type observationQuery struct {
-	Filter *struct {
-		Type       string      `json:"type"`
-		Predicates []predicate `json:"predicates"`
-		Clauses    []struct {
-			Predicates []predicate `json:"predicates"`
-		} `json:"clauses"`
-	} `json:"filter"`
-	Metrics []string `json:"metrics"`
+func (s *Server) queueBody(q *generator.Queue) map[string]any {
+	return map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
+		"memberCount": len(q.MemberIDs), "userMemberCount": len(q.MemberIDs), "joinedMemberCount": len(q.MemberIDs),
+		"division":      map[string]any{"id": s.pop.DivisionID, "name": "Home", "selfUri": "/api/v2/authorization/divisions/" + s.pop.DivisionID},
+		"mediaSettings": queueMediaSettings(), "skillEvaluationMethod": "ALL",
+		"acwSettings": map[string]any{"wrapupPrompt": "MANDATORY_TIMEOUT", "timeoutMs": 15000},
+		"selfUri":     "/api/v2/routing/queues/" + q.ID}
 }
 
-type predicate struct {
-	Dimension string `json:"dimension"`
-	Value     string `json:"value"`
-}
-
-func (s *Server) handleObservationsQuery(w http.ResponseWriter, r *http.Request) {
-	t := s.authenticate(w, r)
-	if t == nil {
-		return
-	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var q observationQuery
-	if err := json.Unmarshal(body, &q); err != nil || q.Filter == nil {
-		s.writeError(w, 400, "bad.request", `the body needs a filter, e.g. {"filter":{"type":"or","predicates":[{"dimension":"queueId","value":"<id>"}]},"metrics":["oWaiting"]}`)
-		return
-	}
-	preds := append([]predicate{}, q.Filter.Predicates...)
-	for _, c := range q.Filter.Clauses {
-		preds = append(preds, c.Predicates...)
-	}
-	var ids []string
-	for _, p := range preds {
-		if p.Dimension == "queueId" && p.Value != "" {
-			ids = append(ids, p.Value)
+func (s *Server) userBody(a *generator.Agent, expand []string) map[string]any {
+	u := map[string]any{"id": a.ID, "name": a.Name, "email": a.Email, "username": a.Email,
+		"title": a.Title, "department": a.Department, "state": "active", "version": 1, "acdAutoAnswer": false,
+		"division": map[string]any{"id": s.pop.DivisionID, "name": "Home", "selfUri": "/api/v2/authorization/divisions/" + s.pop.DivisionID},
+		"selfUri":  "/api/v2/users/" + a.ID}
+	st, _ := s.model.AgentStatus(a.ID)
+	for _, e := range expand {
+		switch strings.ToLower(e) {
+		case "presence":
+			u["presence"] = map[string]any{"source": "PURECLOUD", "primary": true, "message": "",
+				"presenceDefinition": map[string]any{"id": st.PresenceID, "systemPresence": presenceLabel(st.Presence),
+					"selfUri": "/api/v2/presencedefinitions/" + st.PresenceID},
+				"modifiedDate": isoTime(st.PresenceSince)}
+		case "routingstatus":
+			u["routingStatus"] = map[string]any{"userId": a.ID, "status": st.Routing, "startTime": isoTime(st.RoutingSince)}
+		case "outofoffice":
+			u["outOfOffice"] = map[string]any{"user": map[string]any{"id": a.ID, "selfUri": "/api/v2/users/" + a.ID},
+				"active": false, "indefinite": false}
 		}
 	}
-	if len(ids) == 0 {
-		s.writeError(w, 400, "bad.request", "the filter must name at least one queueId")
-		return
-	}
-	results := s.model.Observations(ids, q.Metrics)
-	s.record(Record{Kind: "observations_query", Token: t.hash, Status: 200, Detail: strconv.Itoa(len(ids)) + " queues"})
-	writeJSON(w, 200, map[string]any{"results": results})
+	return u
 }
 
-// Population is the simulated organisation's queues and agents (ids for topics).
-func (s *Server) Population() generator.Population { return s.pop }
+// presenceLabel is a system presence as REST spells it ("On Queue", "Break"); notifications
+// use the upper-case form ("ON_QUEUE").
+func presenceLabel(p string) string {
+	words := strings.Split(strings.ToLower(p), "_")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// queueMediaSettings is a queue's per-media settings as Genesys sends them: one entry for
+// every routable media type, keyed call, callback, chat, email and message (QueueMediaSettings
+// of the platform SDKs). The analytics mediaType "voice" is "call" here.
+func queueMediaSettings() map[string]any {
+	media := func(alertSeconds, slMs int) map[string]any {
+		return map[string]any{"alertingTimeoutSeconds": alertSeconds, "enableAutoAnswer": false,
+			"serviceLevel": map[string]any{"percentage": 0.8, "durationMs": slMs}}
+	}
+	callback := media(30, 20000)
+	callback["enableAutoDialAndEnd"] = false
+	return map[string]any{"call": media(8, 20000), "callback": callback, "chat": media(30, 20000),
+		"email": media(300, 86400000), "message": media(30, 20000)}
+}

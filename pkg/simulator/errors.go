@@ -53,9 +53,13 @@ func (s *Server) writeError(w http.ResponseWriter, status int, code, msg string,
 	if details == nil {
 		details = []errorDetail{}
 	}
+	ctx := w.Header().Get(correlationHeader) // the service reports the correlation id as contextId
+	if ctx == "" {
+		ctx = s.newUUID()
+	}
 	writeJSON(w, status, apiError{
 		Message: msg, Code: code, Status: status,
-		ContextID: s.newUUID(), Details: details, Errors: []apiError{},
+		ContextID: ctx, Details: details, Errors: []apiError{},
 	})
 }
 

@@ -129,7 +129,7 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 			secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 		}
-		if f.Status == 429 {
+		if f.Status == 429 && w.Header().Get("inin-ratelimit-allowed") == "" { // the limiter's own, when on, stay
 			w.Header().Set("inin-ratelimit-count", "300")
 			w.Header().Set("inin-ratelimit-allowed", "300")
 			w.Header().Set("inin-ratelimit-reset", "60")

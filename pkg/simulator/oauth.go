@@ -58,7 +58,11 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if !ok || !credentialMatches(id, wantID) || !credentialMatches(secret, wantSecret) {
 		s.record(Record{Kind: "token_denied", Status: 401, Detail: "bad client credentials"})
-		writeOAuthError(w, 401, "unauthorized_client", "client authentication failed")
+		// RFC 6749 §5.2: a failed client authentication is invalid_client, 401 when the client
+		// authenticated with the Authorization header; login.<domain> answers
+		// {"error":"invalid_client","description":"authentication failed"} (unauthorized_client
+		// is its answer to a client not allowed the grant type).
+		writeOAuthError(w, 401, "invalid_client", "authentication failed")
 		return
 	}
 	tok := s.issueToken(id)

@@ -17,8 +17,8 @@ func TestToken(t *testing.T) {
 		errCode                string
 	}{
 		{"good", "sim-client", "sim-secret", "grant_type=client_credentials", 200, ""},
-		{"wrong secret", "sim-client", "nope", "grant_type=client_credentials", 401, "unauthorized_client"},
-		{"unknown client", "other", "sim-secret", "grant_type=client_credentials", 401, "unauthorized_client"},
+		{"wrong secret", "sim-client", "nope", "grant_type=client_credentials", 401, "invalid_client"},
+		{"unknown client", "other", "sim-secret", "grant_type=client_credentials", 401, "invalid_client"},
 		{"no grant", "sim-client", "sim-secret", "", 400, "invalid_request"},
 		{"password grant", "sim-client", "sim-secret", "grant_type=password", 400, "unsupported_grant_type"},
 	}

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,32 +23,55 @@ type tokenWindow struct {
 	count int
 }
 
-// withRateLimit applies Config.RateLimitPerMinute to /api/v2 requests: every response carries
-// the inin-ratelimit-* headers, and requests over the budget get 429 with Retry-After.
+// withRateLimit applies Config.RateLimitPerMinute to every REST request (/api/v2 and
+// /oauth/token; not /_sim nor the socket): every response carries the inin-ratelimit-*
+// headers, and requests over the budget get 429 with Retry-After. The budget is per access
+// token; a request without one counts against its OAuth client (/oauth/token) or, lacking
+// that too, its remote address.
 func (s *Server) withRateLimit(next http.Handler) http.Handler {
 	limit := s.cfg.RateLimitPerMinute
 	if limit <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || !strings.HasPrefix(r.URL.Path, "/api/v2/") {
+		if !strings.HasPrefix(r.URL.Path, "/api/v2/") && r.URL.Path != "/oauth/token" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		now := s.clock.Now()
-		count, reset := s.rate.hit(tokenHash(tok), now)
+		key := rateKey(r)
+		count, reset := s.rate.hit(key, s.clock.Now())
+		resetSecs := strconv.Itoa(int(reset.Seconds() + 0.999))
 		w.Header().Set("inin-ratelimit-allowed", strconv.Itoa(limit))
 		w.Header().Set("inin-ratelimit-count", strconv.Itoa(count))
-		w.Header().Set("inin-ratelimit-reset", strconv.Itoa(int(reset.Seconds()+0.999)))
+		w.Header().Set("inin-ratelimit-reset", resetSecs)
 		if count > limit {
-			s.record(Record{Kind: "rate_limited", Token: tokenHash(tok), Status: 429, Detail: r.Method + " " + r.URL.Path})
-			w.Header().Set("Retry-After", strconv.Itoa(int(reset.Seconds()+0.999)))
+			hash, _ := strings.CutPrefix(key, "token ")
+			if hash == key {
+				hash = "" // a client id or address, not a token
+			}
+			s.record(Record{Kind: "rate_limited", Token: hash, Status: 429, Detail: r.Method + " " + r.URL.Path})
+			w.Header().Set("Retry-After", resetSecs)
 			s.writeError(w, 429, "too.many.requests", "Rate limit exceeded the maximum ["+strconv.Itoa(limit)+"] requests within [60] seconds")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// rateKey is whose budget r spends: "token <hash>", "client <id>" or "addr <host>".
+func rateKey(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return "token " + tokenHash(h[7:])
+	}
+	if id, _, ok := r.BasicAuth(); ok {
+		return "client " + id
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "addr " + host
 }
 
 // hit counts one request and returns the window's count and the time until it resets.

@@ -1,6 +1,9 @@
 package simulator
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -14,12 +17,37 @@ func (s *Server) routes() http.Handler {
 	}
 	mux.HandleFunc("GET /api/v2/notifications/availabletopics", s.handleAvailableTopics)
 	mux.HandleFunc("GET /api/v2/routing/queues", s.handleQueues)
+	mux.HandleFunc("GET /api/v2/routing/queues/{id}", s.handleQueue)
 	mux.HandleFunc("GET /api/v2/users", s.handleUsers)
+	mux.HandleFunc("GET /api/v2/users/me", s.handleUserMe)
+	mux.HandleFunc("GET /api/v2/users/{id}", s.handleUser)
 	mux.HandleFunc("POST /api/v2/analytics/queues/observations/query", s.handleObservationsQuery)
 	mux.HandleFunc("GET /channels/{id}", s.handleUpgrade)
 	s.controlRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.writeError(w, 405, "method.not.allowed", "HTTP "+r.Method+" is not supported for "+r.URL.Path+"; use "+strings.Join(allow, " or "))
+			return
+		}
 		s.writeError(w, 404, "", "No resource for "+r.Method+" "+r.URL.Path)
 	})
-	return s.withFaults(s.withRateLimit(mux))
+	return s.withCorrelationID(s.withRateLimit(s.withFaults(mux)))
+}
+
+// allowedMethods lists the methods the mux serves r's path with (empty when the path is
+// unknown): the catch-all "/" hides ServeMux's own 405, so the fallback asks again per method.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }

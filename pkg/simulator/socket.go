@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"sync"
@@ -41,7 +40,8 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	if ch == nil {
 		return
 	}
-	conn, err := s.upgrader.Upgrade(w, r, nil)
+	// the 101 is written by the upgrader, not from w's headers: carry the correlation id over
+	conn, err := s.upgrader.Upgrade(w, r, http.Header{correlationHeader: {w.Header().Get(correlationHeader)}})
 	if err != nil {
 		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 400, Detail: "not a websocket handshake"})
 		return
@@ -154,17 +154,7 @@ func (sk *socket) readLoop() (closedByClient bool) {
 			var ce *websocket.CloseError
 			return errors.As(err, &ce)
 		}
-		var m struct {
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(data, &m) == nil && m.Message == "ping" {
-			sk.s.record(Record{Kind: "ping", Channel: sk.ch.id, Token: sk.token})
-			if sk.s.pongs.Load() {
-				sk.enqueue(pongMsg)
-			}
-			continue
-		}
-		sk.s.record(Record{Kind: "client_message", Channel: sk.ch.id, Token: sk.token, Detail: itoa(int64(len(data))) + " bytes"})
+		sk.handleClientMessage(data)
 	}
 }
 

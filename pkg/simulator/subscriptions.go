@@ -118,13 +118,24 @@ func (s *Server) changeSubscriptions(ch *channel, r *http.Request) ([]subscripti
 			return nil, 400, `the body must be a JSON array like [{"id":"v2.users.<id>.presence"}]`
 		}
 	}
+	ids := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		ids = append(ids, ref.ID)
+	}
 	ignore := strings.EqualFold(r.URL.Query().Get("ignoreErrors"), "true")
+	return s.applyTopics(ch, ids, r.Method == http.MethodPut, ignore)
+}
+
+// applyTopics adds ids to the channel's topics (or replaces them all when replace) and
+// extends the channel's life. Without ignore, one invalid (400) or forbidden (403) topic
+// fails the whole change; with it, each topic gets its own verdict.
+func (s *Server) applyTopics(ch *channel, ids []string, replace, ignore bool) ([]subscriptionEntity, int, string) {
 	var verdicts []subscriptionEntity
 	permitted := map[string]string{}
 	var forbidden, invalid []string
 	var missing []string
-	for _, ref := range refs {
-		topics, err := expandTopic(ref.ID)
+	for _, id := range ids {
+		topics, err := expandTopic(id)
 		if err != nil {
 			return nil, 400, err.Error()
 		}
@@ -154,7 +165,7 @@ func (s *Server) changeSubscriptions(ch *channel, r *http.Request) ([]subscripti
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	next := permitted
-	if r.Method == http.MethodPost {
+	if !replace {
 		next = map[string]string{}
 		for k, v := range ch.topics {
 			next[k] = v
@@ -170,6 +181,31 @@ func (s *Server) changeSubscriptions(ch *channel, r *http.Request) ([]subscripti
 	ch.topics = next
 	ch.expires = now.Add(s.cfg.ChannelLifetime)
 	return verdicts, 200, ""
+}
+
+// removeTopics drops ids (combined topics expanded, case-insensitive) from the channel and
+// returns the ones it was subscribed to.
+func (s *Server) removeTopics(ch *channel, ids []string) ([]string, int, string) {
+	var lower []string
+	for _, id := range ids {
+		topics, err := expandTopic(id)
+		if err != nil {
+			return nil, 400, err.Error()
+		}
+		for _, t := range topics {
+			lower = append(lower, strings.ToLower(t))
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var removed []string
+	for _, l := range lower {
+		if t, ok := ch.topics[l]; ok {
+			removed = append(removed, t)
+			delete(ch.topics, l)
+		}
+	}
+	return removed, 200, ""
 }
 
 // judgeTopic says whether topic may be subscribed over the socket.

@@ -16,8 +16,8 @@ type Config struct {
 	Alerting           time.Duration // ringing before an agent answers (4s)
 	WrapUp             time.Duration // after-call work (15s)
 	ServiceLevelTarget time.Duration // answered within this counts for oServiceLevel (20s)
-	MeanOnQueue        time.Duration // mean time an agent stays on queue between breaks (25m)
-	MeanBreak          time.Duration // mean break length (8m)
+	MeanOnQueue        time.Duration // mean time on queue before the next absence falls due (4m)
+	MeanBreak          time.Duration // mean length of a short break; meals and training last longer (2m)
 	NotResponding      float64       // share of offers an agent fails to answer (0.03)
 }
 
@@ -36,8 +36,10 @@ func (c *Config) fill() {
 	def(&c.Alerting, 4*time.Second)
 	def(&c.WrapUp, 15*time.Second)
 	def(&c.ServiceLevelTarget, 20*time.Second)
-	def(&c.MeanOnQueue, 25*time.Minute)
-	def(&c.MeanBreak, 8*time.Minute)
+	// Compressed from a real centre's rhythm (a break every hour or two) so that a demo
+	// dashboard shows each agent's presence change within a few minutes.
+	def(&c.MeanOnQueue, 4*time.Minute)
+	def(&c.MeanBreak, 2*time.Minute)
 	if c.NotResponding <= 0 {
 		c.NotResponding = 0.03
 	}
@@ -64,6 +66,7 @@ type Model struct {
 	queues        []*queueState
 	queueByID     map[string]*queueState
 	agents        []*agentState
+	agentByID     map[string]*agentState
 	last          time.Time
 	intervalStart time.Time
 	out           []Event
@@ -73,16 +76,17 @@ type Model struct {
 func NewModel(pop Population, seed int64, cfg Config, start time.Time) *Model {
 	cfg.fill()
 	m := &Model{cfg: cfg, rng: rand.New(rand.NewPCG(uint64(seed), 0x2545f4914f6cdd1d)), pop: pop,
-		queueByID: map[string]*queueState{}, last: start, intervalStart: start.Truncate(interval)}
+		queueByID: map[string]*queueState{}, agentByID: map[string]*agentState{}, last: start, intervalStart: start.Truncate(interval)}
 	for i := range pop.Queues {
 		q := &queueState{Queue: &m.pop.Queues[i]}
 		m.queues = append(m.queues, q)
 		m.queueByID[q.ID] = q
 	}
 	for i := range pop.Agents {
-		a := &agentState{Agent: &m.pop.Agents[i], presence: "ON_QUEUE", routing: "IDLE", since: start, idleSince: start}
+		a := &agentState{Agent: &m.pop.Agents[i], presence: "ON_QUEUE", routing: "IDLE", since: start, presenceSince: start, idleSince: start}
 		a.nextBreak = start.Add(m.expDur(cfg.MeanOnQueue))
 		m.agents = append(m.agents, a)
+		m.agentByID[a.ID] = a
 		for _, qid := range a.QueueIDs {
 			m.queueByID[qid].members = append(m.queueByID[qid].members, a)
 		}

@@ -19,8 +19,13 @@ type QueueObservation struct {
 
 const serviceLevelTarget = 0.8 // the queue's configured service level percentage
 
-// metrics are q's current observations and interval aggregates at t.
+// metrics are q's current observations followed by its interval aggregates at t.
 func (m *Model) metrics(q *queueState, t time.Time) []Metric {
+	return append(m.observed(q, t), m.aggregates(q)...)
+}
+
+// observed are q's point-in-time o* metrics at t.
+func (m *Model) observed(q *queueState, t time.Time) []Metric {
 	count := func(name string, n int) Metric { return Metric{Metric: name, Stats: map[string]any{"count": n}} }
 	var onQ = map[string]int{"IDLE": 0, "INTERACTING": 0, "NOT_RESPONDING": 0}
 	off, active := 0, 0
@@ -50,7 +55,12 @@ func (m *Model) metrics(q *queueState, t time.Time) []Metric {
 		out = append(out, Metric{Metric: "oServiceLevel", Stats: map[string]any{
 			"ratio": float64(q.inSL) / float64(den), "numerator": q.inSL, "denominator": den, "target": serviceLevelTarget}})
 	}
-	out = append(out, count("nOffered", q.offered))
+	return out
+}
+
+// aggregates are q's n*/t* metrics over the current 30-minute interval.
+func (m *Model) aggregates(q *queueState) []Metric {
+	out := []Metric{{Metric: "nOffered", Stats: map[string]any{"count": q.offered}}}
 	for _, s := range []struct {
 		name string
 		st   stat
@@ -62,17 +72,25 @@ func (m *Model) metrics(q *queueState, t time.Time) []Metric {
 	return out
 }
 
-// publishObservations emits q's observation notification when it changed, at most once a second.
+// publishObservations emits q's notifications when they changed, at most once a second, in
+// the service's two shapes: the o* observations alone under a zero-width interval at the
+// moment observed ("<t>/<t>"), and, when an aggregate moved, the n*/t* metrics alone under
+// the current 30-minute interval.
 func (m *Model) publishObservations(q *queueState, t time.Time) {
 	if !q.dirty || t.Sub(q.lastPub) < time.Second {
 		return
 	}
 	q.dirty, q.lastPub = false, t
-	m.emit("v2.analytics.queues."+q.ID+".observations", map[string]any{
-		"group": map[string]string{"queueId": q.ID, "mediaType": q.MediaType},
-		"data": []any{map[string]any{"interval": iso(m.intervalStart) + "/" + iso(m.intervalStart.Add(interval)),
-			"metrics": m.metrics(q, t)}},
-	})
+	group := map[string]string{"queueId": q.ID, "mediaType": q.MediaType}
+	topic := "v2.analytics.queues." + q.ID + ".observations"
+	m.emit(topic, map[string]any{"group": group,
+		"data": []any{map[string]any{"interval": iso(t) + "/" + iso(t), "metrics": m.observed(q, t)}}})
+	if q.aggDirty {
+		q.aggDirty = false
+		m.emit(topic, map[string]any{"group": group,
+			"data": []any{map[string]any{"interval": iso(m.intervalStart) + "/" + iso(m.intervalStart.Add(interval)),
+				"metrics": m.aggregates(q)}}})
+	}
 }
 
 // Observations returns the current values for the given queues (all when ids is empty),

@@ -29,14 +29,15 @@ type queueState struct {
 	alerting, interacting               int
 	offered, answered, abandoned, inSL  int
 	tAbandon, tAnswered, tWait, tHandle stat
-	dirty                               bool
+	dirty                               bool // something observed changed
+	aggDirty                            bool // an interval aggregate (n*, t*) changed
 	lastPub                             time.Time
 }
 
 func (q *queueState) resetInterval() {
 	q.offered, q.answered, q.abandoned, q.inSL = 0, 0, 0, 0
 	q.tAbandon, q.tAnswered, q.tWait, q.tHandle = stat{}, stat{}, stat{}, stat{}
-	q.dirty = true
+	q.dirty, q.aggDirty = true, true
 }
 
 type agentState struct {
@@ -78,7 +79,7 @@ func (m *Model) arrive(q *queueState, t time.Time) {
 	c.abandonAt = t.Add(max(5*time.Second, m.expDur(m.cfg.MeanPatience)))
 	q.waiting = append(q.waiting, c)
 	q.offered++
-	q.dirty = true
+	q.dirty, q.aggDirty = true, true
 	m.emit("v2.routing.queues."+q.ID+".conversations", m.queueConversation(c, t))
 	m.emit("v2.detail.events.conversation."+q.ID+".acd.start", m.detail(c, c.acdPID, t, map[string]any{"flowId": q.ID}))
 }
@@ -94,7 +95,7 @@ func (m *Model) abandonImpatient(q *queueState, t time.Time) {
 		q.abandoned++
 		q.tAbandon.add(t.Sub(c.arrived))
 		q.tWait.add(t.Sub(c.arrived))
-		q.dirty = true
+		q.dirty, q.aggDirty = true, true
 		m.emit("v2.detail.events.conversation."+q.ID+".acd.end", m.detail(c, c.acdPID, t, map[string]any{"acdOutcome": "ABANDON"}))
 		m.emit("v2.detail.events.conversation."+q.ID+".customer.end", m.detail(c, c.customerPID, t, map[string]any{"disconnectType": "peer"}))
 		m.emit("v2.routing.queues."+q.ID+".conversations", m.queueConversation(c, t))
@@ -152,22 +153,49 @@ func (m *Model) advanceAgent(a *agentState, t time.Time) {
 		m.emit("v2.users."+a.ID+".conversations", m.queueConversation(c, t))
 	case c != nil && c.state == "ended" && !t.Before(a.wrapUntil):
 		c.q.tHandle.add(t.Sub(c.connected))
-		c.q.dirty = true
+		c.q.dirty, c.q.aggDirty = true, true
 		m.emit("v2.detail.events.conversation."+a.ID+".acw", m.detail(c, c.agentPID, t, map[string]any{"userId": a.ID,
 			"wrapupCode": "Resolved", "wrapupDurationMs": m.cfg.WrapUp.Milliseconds()}))
 		a.conv, a.idleSince = nil, t
+		if !t.Before(a.nextBreak) { // a break that fell due during the call starts now, not another call
+			m.goAway(a, t)
+			return
+		}
 		m.setRouting(a, "IDLE", t)
 	case c == nil && a.routing == "NOT_RESPONDING" && !t.Before(a.notRespondingUntil):
 		a.idleSince = t
 		m.setRouting(a, "IDLE", t)
 	case c == nil && a.presence == "ON_QUEUE" && a.routing == "IDLE" && !t.Before(a.nextBreak):
-		away := []string{"BREAK", "MEAL", "MEETING", "TRAINING", "AWAY"}[m.rng.IntN(5)]
-		a.breakUntil = t.Add(max(time.Minute, m.expDur(m.cfg.MeanBreak)))
-		m.setPresence(a, away, t)
+		m.goAway(a, t)
 	case c == nil && a.presence != "ON_QUEUE" && !t.Before(a.breakUntil):
 		a.nextBreak, a.idleSince = t.Add(max(time.Minute, m.expDur(m.cfg.MeanOnQueue))), t
 		m.setPresence(a, "ON_QUEUE", t)
 	}
+}
+
+// awayReasons are the presences an agent leaves the queue for, with their share of absences
+// and their length relative to Config.MeanBreak. AVAILABLE and BUSY are off-queue work.
+var awayReasons = []struct {
+	presence string
+	weight   float64
+	length   float64
+}{
+	{"BREAK", 0.35, 1}, {"MEAL", 0.12, 2}, {"MEETING", 0.13, 1.5}, {"TRAINING", 0.1, 2},
+	{"AVAILABLE", 0.15, 1}, {"BUSY", 0.05, 1}, {"AWAY", 0.1, 0.7},
+}
+
+// goAway takes an idle (or just wrapped-up) agent off the queue for one of awayReasons.
+func (m *Model) goAway(a *agentState, t time.Time) {
+	r, pick := awayReasons[len(awayReasons)-1], m.rng.Float64()
+	for _, c := range awayReasons {
+		if pick < c.weight {
+			r = c
+			break
+		}
+		pick -= c.weight
+	}
+	a.breakUntil = t.Add(max(time.Minute, m.expDur(time.Duration(float64(m.cfg.MeanBreak)*r.length))))
+	m.setPresence(a, r.presence, t)
 }
 
 func (m *Model) connect(a *agentState, c *conv, t time.Time) {
@@ -179,6 +207,7 @@ func (m *Model) connect(a *agentState, c *conv, t time.Time) {
 	q.answered++
 	q.tAnswered.add(wait)
 	q.tWait.add(wait)
+	q.dirty, q.aggDirty = true, true
 	if wait <= m.cfg.ServiceLevelTarget {
 		q.inSL++
 	}

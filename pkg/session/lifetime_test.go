@@ -1,0 +1,112 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
+)
+
+// Token lifetimes against refresh margins (margin 0 = the default 60 s) for one
+// simulated hour, with every socket dropped every 4 minutes: channels created stay
+// bounded, no handshake uses a stale token, and events flow again after every drop
+// (for short tokens once the next channel is allowed).
+func TestTokenLifetimeAgainstMargin(t *testing.T) {
+	for _, life := range []time.Duration{15 * time.Second, 90 * time.Second, 300 * time.Second, 86400 * time.Second} {
+		for _, margin := range []time.Duration{0, 60 * time.Second, 600 * time.Second, 3600 * time.Second} {
+			t.Run(fmt.Sprintf("life=%s/margin=%s", life, margin), func(t *testing.T) { testLifetimeMargin(t, life, margin) })
+		}
+	}
+}
+
+func testLifetimeMargin(t *testing.T, life, margin time.Duration) {
+	h := newHarness(t, simulator.Config{TokenLifetime: life}, func(_ *Config, ac *auth.Config) { ac.Margin = margin })
+	h.start(topicA)
+	h.publishSeen(topicA)
+	const drops = 4 * time.Minute
+	short := life < minTokenLifetime
+	// Recovery after a drop: the backoff (first attempts ≤ a few s), or for short tokens
+	// the channel pace.
+	recover := time.Minute
+	if short {
+		recover = h.m.cfg.ShortTokenInterval + time.Minute
+	}
+	for h.clock.Now().Sub(epoch) < time.Hour {
+		opened := h.m.Status().Counters.SocketsOpened
+		h.sim.DropAllSockets()
+		h.advanceUntil("events flowing again", 10*time.Second, recover, func() bool {
+			st := h.m.Status()
+			return st.Counters.SocketsOpened > opened && st.OpenGaps == 0 && st.State == StateConnected && h.allConnected()
+		})
+		h.publishSeen(topicA)
+		next := h.clock.Now().Add(drops)
+		h.advanceUntil("next drop", 20*time.Second, drops, func() bool { return !h.clock.Now().Before(next) })
+	}
+	created := h.sim.Count("channel_create")
+	applied := min(margin, life/2)
+	if margin == 0 {
+		applied = min(auth.DefaultMargin, life/2)
+	}
+	bound := 2 + int(time.Hour/(life-applied)) // one rotation per token, plus the first
+	if short {
+		bound = 2 + int(time.Hour/h.m.cfg.ShortTokenInterval)
+	}
+	if created > bound {
+		t.Errorf("%d channels created in an hour, want at most %d", created, bound)
+	}
+	if n := h.sim.Count("unauthorized") + h.sim.Count("upgrade_rejected") + h.sim.Count("upgrade_dropped"); n != 0 {
+		t.Errorf("%d handshakes used a stale token", n)
+	}
+	st := h.m.Status()
+	if st.Counters.Failures != 0 || st.Counters.AuthFailures != 0 {
+		t.Errorf("failures %d, auth failures %d: a fresh token was refused or a loop ran", st.Counters.Failures, st.Counters.AuthFailures)
+	}
+	err := h.m.Check(t.Context())
+	want := fmt.Sprintf("tokens from this OAuth client live %d s; the margin is %d s", int(life.Seconds()), int(h.src.Margin().Seconds()))
+	if short {
+		if !errors.Is(err, ErrTokenLifetime) || !strings.Contains(err.Error(), want) {
+			t.Errorf("Check = %v, want it to say %q", err, want)
+		}
+		if !strings.Contains(st.Reason+st.LastError, want) {
+			t.Errorf("status reason %q / last error %q does not say %q", st.Reason, st.LastError, want)
+		}
+	} else if err != nil {
+		t.Errorf("Check = %v", err)
+	}
+	t.Logf("channels %d (bound %d), tokens %d, subscribes %d", created, bound, h.sim.Count("token"), st.Counters.Subscribes)
+}
+
+// The reproduction: 15 s tokens and the default 60 s margin. One channel,
+// subscribed with the token it was created with; the open socket is kept past the
+// token for an hour (no churn, no busy loop), and a new topic then moves to a new
+// channel (the channel's token cannot PUT any more) made with a fresh token.
+func TestShortTokensKeepTheSocketThenMoveOnChange(t *testing.T) {
+	h := newHarness(t, simulator.Config{TokenLifetime: 15 * time.Second}, nil)
+	h.start(topicA)
+	h.advanceUntil("an hour", time.Minute, 2*time.Hour, func() bool { return h.clock.Now().Sub(epoch) >= time.Hour })
+	h.publishSeen(topicA)
+	if n := h.sim.Count("channel_create"); n != 1 {
+		t.Fatalf("%d channels in an hour with an open socket, want 1", n)
+	}
+	if r := h.m.Status().Reason; !strings.Contains(r, "tokens from this OAuth client live 15 s; the margin is 60 s (7 s applied") {
+		t.Errorf("reason = %q", r)
+	}
+	h.m.Acquire(topicB)
+	h.advanceUntil("topic B on a new channel", time.Second, time.Minute, func() bool {
+		st, ok := h.sink.lastStatus(topicB)
+		return ok && st.State == event.StatePermitted && h.allConnected()
+	})
+	h.publishSeen(topicB)
+	h.publishSeen(topicA)
+	if n := h.sim.Count("channel_create"); n != 2 {
+		t.Fatalf("channels = %d, want 2", n)
+	}
+	if n := h.sim.Count("unauthorized") + h.sim.Count("upgrade_rejected"); n != 0 {
+		t.Errorf("%d requests with an expired token", n)
+	}
+}

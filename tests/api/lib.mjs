@@ -1,0 +1,179 @@
+// Shared helpers of the API-level end-to-end suite (docs/e2e.md): a Grafana reached over its
+// HTTP API, the simulator reached over its /_sim control endpoints, and a transcript of every
+// answer so the suite can prove no secret or token ever left the plugin.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+
+const env = process.env;
+const trim = (u) => u.replace(/\/+$/, '');
+
+export const cfg = {
+  grafana: trim(env.GRAFANA_URL ?? ''),
+  user: env.GRAFANA_USER ?? 'admin',
+  password: env.GRAFANA_PASSWORD ?? 'admin',
+  // the simulator as this test process reaches it (control endpoints, publishing)
+  sim: trim(env.SIMULATOR_URL ?? 'http://127.0.0.1:8080'),
+  // the simulator as Grafana's plugin process reaches it (docker compose: http://simulator:8080)
+  simFromGrafana: trim(env.SIMULATOR_URL_FROM_GRAFANA ?? env.SIMULATOR_URL ?? 'http://127.0.0.1:8080'),
+  clientId: env.SIM_CLIENT_ID ?? 'sim-client',
+  secret: env.SIM_CLIENT_SECRET ?? 'sim-secret',
+  pluginId: 'cxlive-genesyscloud-datasource',
+};
+
+export const skip = cfg.grafana ? false : 'set GRAFANA_URL to run the API suite against a Grafana server';
+
+const auth = 'Basic ' + Buffer.from(`${cfg.user}:${cfg.password}`).toString('base64');
+export const authHeader = auth;
+
+/** Every body Grafana answered, to search for leaked secrets at the end. */
+export const transcript = [];
+
+async function call(base, method, path, body, headers = {}, record = true) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  if (record) {
+    transcript.push(`${method} ${path} -> ${res.status}\n${[...res.headers].join('\n')}\n${text}`);
+  }
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+/** A call to Grafana's HTTP API as the admin user. */
+export const gf = (method, path, body, headers = {}) =>
+  call(cfg.grafana, method, path, body, { Authorization: auth, ...headers });
+
+/** A call to the simulator's control or API endpoints (not part of the secret transcript). */
+export async function sim(method, path, body) {
+  const r = await call(cfg.sim, method, path, body, {}, false);
+  assert.ok(r.status < 300, `simulator ${method} ${path}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Polls fn until it returns a truthy value; fails with what it last saw. */
+export async function waitFor(what, fn, { timeoutMs = 60_000, everyMs = 1_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) {
+        return last;
+      }
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last: ${describe(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const describe = (v) => (v instanceof Error ? v.message : JSON.stringify(v)?.slice(0, 500));
+
+/** Creates a data source of this plugin pointing at the simulator; returns its uid. */
+export async function createDatasource(label, { secret = cfg.secret, jsonData = {} } = {}) {
+  const uid = `e2e-${label}-${randomUUID().slice(0, 8)}`;
+  const r = await gf('POST', '/api/datasources', {
+    name: `Genesys e2e ${label} ${uid}`,
+    uid,
+    type: cfg.pluginId,
+    access: 'proxy',
+    jsonData: {
+      region: 'custom',
+      baseUrl: cfg.simFromGrafana,
+      authType: 'clientCredentials',
+      clientId: cfg.clientId,
+      channelBudget: 2,
+      historyMinutes: 30,
+      alertKeepAliveMinutes: 15,
+      ...jsonData,
+    },
+    secureJsonData: { clientSecret: secret },
+  });
+  assert.equal(r.status, 200, `creating the data source: ${r.text}`);
+  return uid;
+}
+
+export async function deleteDatasource(uid) {
+  await gf('DELETE', `/api/datasources/uid/${uid}`);
+}
+
+/** POST /api/ds/query for the given queries over the last `seconds`. */
+export async function query(uid, queries, seconds = 300) {
+  const r = await gf('POST', '/api/ds/query', {
+    from: `now-${seconds}s`,
+    to: 'now',
+    queries: queries.map((q, i) => ({
+      refId: q.refId ?? String.fromCharCode(65 + i),
+      datasource: { type: cfg.pluginId, uid },
+      ...q,
+    })),
+  });
+  return r;
+}
+
+/** The value of field `name` in the last row of the first frame of result refId. */
+export function lastValue(res, name, refId = 'A') {
+  const frames = res.json?.results?.[refId]?.frames ?? [];
+  for (const f of frames) {
+    const i = f.schema.fields.findIndex((fl) => fl.name === name);
+    const vals = f.data?.values?.[i];
+    if (i >= 0 && vals?.length) {
+      return vals[vals.length - 1];
+    }
+  }
+  return undefined;
+}
+
+export const newQueueId = () => randomUUID();
+export const obsTopic = (queueId) => `v2.analytics.queues.${queueId}.observations`;
+
+/** A queue observation body as Genesys Cloud publishes it. */
+export function observation(queueId, waiting, mediaType = 'voice') {
+  const now = new Date().toISOString();
+  return {
+    group: { queueId, mediaType },
+    data: [{ interval: `${now}/${now}`, metrics: [{ metric: 'oWaiting', stats: { count: waiting } }] }],
+  };
+}
+
+export const publish = (topic, body) => sim('POST', '/_sim/publish', { topic, body });
+
+/** Publishes `body()` every `everyMs` until the returned stop function is called. */
+export function keepPublishing(topic, body, everyMs = 1_000) {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await publish(topic, body()).catch(() => {});
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
+
+/** Clears every fault the suite may have set on the simulator. */
+export async function clearFaults() {
+  await sim('DELETE', '/_sim/faults/http');
+  await sim('POST', '/_sim/faults/drop', { upgrades: 0, afterMessages: 0, all: false });
+}
+
+/** Fails if the client secret or a bearer token appears in anything Grafana answered. */
+export function assertNoSecretInTranscript() {
+  const all = transcript.join('\n');
+  assert.ok(!all.includes(cfg.secret), 'the client secret appeared in a Grafana answer');
+  assert.ok(!/Bearer\s+[A-Za-z0-9._-]{8,}/.test(all), 'a bearer token appeared in a Grafana answer');
+}
