@@ -137,10 +137,12 @@ func (d *Directory) run() {
 				d.cfg.Log.Warn("Queue and user names could not be refreshed; labels show ids where no name is known", "error", err.Error(), "retryIn", wait.String())
 			}
 		}
+		timer := d.cfg.Clock.NewTimer(wait)
 		select {
 		case <-d.ctx.Done():
+			timer.Stop() // a 15-minute timer would otherwise outlive the instance
 			return
-		case <-d.cfg.Clock.After(wait):
+		case <-timer.Chan():
 		}
 	}
 }
