@@ -28,7 +28,8 @@ type parts struct {
 	hub     store
 	frames  framer
 	catalog catalog
-	stop    func() // closes what the parts own beyond up (metrics registration, hub)
+	names   nameSource // nil in tests on fakes: frames carry ids only
+	stop    func()     // closes what the parts own beyond up (metrics registration, hub)
 }
 
 // Datasource is one data source instance. With invalid settings it still exists and

@@ -7,15 +7,17 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 )
 
-// newFramer returns the frame builder (pkg/frames).
-func newFramer() framer { return framesAdapter{} }
+// newFramer returns the frame builder (pkg/frames) whose frames carry the names of
+// n beside the ids (n may be nil: ids only).
+func newFramer(n namer) framer { return framesAdapter{names: n} }
 
-// framesAdapter maps pkg/frames onto framer. Malformed bodies are not query errors:
-// pkg/frames leaves them out and puts a notice on the frame.
-type framesAdapter struct{}
+// framesAdapter maps pkg/frames onto framer and adds the name labels. Malformed
+// bodies are not query errors: pkg/frames leaves them out and puts a notice on the frame.
+type framesAdapter struct{ names namer }
 
-func (framesAdapter) Build(topic string, evs []event.Event, fields []string) (*data.Frame, error) {
+func (a framesAdapter) Build(topic string, evs []event.Event, fields []string) (*data.Frame, error) {
 	f, err := frames.Build(topic, evs, frames.Options{Fields: fields})
+	addNames(f, a.names)
 	if err != nil && frames.IsMalformed(err) {
 		return f, nil
 	}
@@ -29,9 +31,24 @@ func (a framesAdapter) Latest(topic string, evs []event.Event, fields []string) 
 	if err != nil && frames.IsMalformed(err) {
 		return f, nil // the notice says how many bodies were left out
 	}
+	addNames(f, a.names)
 	return f, err
 }
 
-func (framesAdapter) Streamer(topic string, fields []string) streamer {
-	return frames.NewStreamer(topic, frames.Options{Fields: fields})
+func (a framesAdapter) Streamer(topic string, fields []string) streamer {
+	return namedStreamer{s: frames.NewStreamer(topic, frames.Options{Fields: fields}), names: a.names}
+}
+
+// namedStreamer adds the name labels to each packet. A name learnt mid-stream changes
+// the labels, hence the schema: the batcher's schema comparison then sends the full
+// schema once, and data-only packets again after it.
+type namedStreamer struct {
+	s     streamer
+	names namer
+}
+
+func (n namedStreamer) Frame(evs []event.Event) (*data.Frame, bool) {
+	f, changed := n.s.Frame(evs)
+	addNames(f, n.names)
+	return f, changed
 }

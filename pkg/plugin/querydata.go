@@ -17,10 +17,19 @@ import (
 // the RunStream that follows (and a little after), so history starts filling at once.
 const dashboardLease = 2 * time.Minute
 
+// alertNameWait bounds how long an alert query waits for the first pass of queue and
+// user names. Alert instances are told apart by their labels: an evaluation answered
+// with the id fallback and the next with the name would be two instances, the first
+// going stale. Dashboards do not wait: their next stream packet carries the names.
+const alertNameWait = 5 * time.Second
+
 // QueryData answers each query from the hub's history for its time range.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
 	fromAlert := req.GetHTTPHeader(backend.FromAlertHeaderName) == "true" || req.Headers[backend.FromAlertHeaderName] == "true"
+	if fromAlert {
+		d.awaitNames(ctx)
+	}
 	for _, dq := range req.Queries {
 		resp.Responses[dq.RefID] = d.query(ctx, dq, req.PluginContext.OrgID, fromAlert)
 	}
@@ -78,6 +87,19 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 		frames = alertFrames(frames, dq.RefID)
 	}
 	return backend.DataResponse{Frames: frames}
+}
+
+// awaitNames returns when the first pass of names has ended, ctx ends or
+// alertNameWait has passed, whichever comes first.
+func (d *Datasource) awaitNames(ctx context.Context) {
+	if d.names == nil {
+		return
+	}
+	select {
+	case <-d.names.Loaded():
+	case <-ctx.Done():
+	case <-d.clock.After(alertNameWait):
+	}
 }
 
 // userError is a query or settings mistake: the user's to fix, not a plugin fault.

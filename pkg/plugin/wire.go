@@ -13,6 +13,7 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
+	"github.com/cxlive/genesyscloud-datasource/pkg/names"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
@@ -50,9 +51,18 @@ func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, a
 	if err != nil {
 		return parts{}, fmt.Errorf("connection settings: %w", err)
 	}
+	dir, err := names.New(names.Config{List: cat, Clock: clock, Log: log.DefaultLogger.With("datasource", uid)})
+	if err != nil {
+		return parts{}, fmt.Errorf("name directory: %w", err)
+	}
 	unregister := registerMetrics(uid, mgr)
 	mgr.Start()
-	return parts{up: mgr, hub: hubStore{h}, frames: newFramer(), catalog: cat, stop: unregister}, nil
+	dir.Start()
+	stop := func() {
+		dir.Close()
+		unregister()
+	}
+	return parts{up: mgr, hub: hubStore{h}, frames: newFramer(dir), catalog: cat, names: dir, stop: stop}, nil
 }
 
 // tokenCatalog calls the REST lookups with a token that passed the expiry check.

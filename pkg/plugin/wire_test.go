@@ -4,12 +4,15 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
 
@@ -76,5 +79,41 @@ func TestCatalogRenewsATokenTheServiceRejects(t *testing.T) {
 	}
 	if n := sim.Count("token"); n != 2 {
 		t.Errorf("%d token requests, want 2 (one renewal after the 401)", n)
+	}
+}
+
+// TestNameDirectoryFailureLogsNoSecret: when the names cannot be listed (here the
+// secret is wrong), the instance says so in its log, and the log line carries neither
+// the secret nor anything else from the settings' secure fields.
+func TestNameDirectoryFailureLogsNoSecret(t *testing.T) {
+	sim := simulator.NewTestServer(t, simulator.Config{ClientID: "c", ClientSecret: "the-right-secret"})
+	logs := logcapture.New()
+	old := log.DefaultLogger
+	log.DefaultLogger = logs
+	defer func() { log.DefaultLogger = old }()
+
+	const wrong = "names-wrong-secret-9d1f"
+	in := backend.DataSourceInstanceSettings{UID: "names", JSONData: []byte(`{"region":"custom","baseUrl":"` + sim.URL() + `","clientId":"c"}`),
+		DecryptedSecureJSONData: map[string]string{"clientSecret": wrong}}
+	inst, err := NewDatasource(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	defer d.Dispose()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for !strings.Contains(logs.All(), "names could not be refreshed") {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no warning about the names; log:\n%s", logs.All())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if strings.Contains(logs.All(), wrong) {
+		t.Fatalf("the secret is in the log:\n%s", logs.All())
+	}
+	if name, ok := d.names.QueueName("any"); ok {
+		t.Errorf("a name is known without a successful list: %q", name)
 	}
 }

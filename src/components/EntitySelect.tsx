@@ -37,6 +37,7 @@ export function EntitySelect({ api, kind, ids, id, onChange }: Props) {
     <MultiCombobox<string>
       key={kind}
       id={id}
+      aria-labelledby={`${id}-label`}
       width={60}
       options={load}
       createCustomValue

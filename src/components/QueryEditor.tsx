@@ -1,6 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { Alert, Combobox, Field, MultiCombobox, RadioButtonGroup, Stack, Text } from '@grafana/ui';
+import { Alert, Combobox, Field, Label, MultiCombobox, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import { fetchTopics } from '../resources';
@@ -19,6 +19,19 @@ const FORMATS: Array<SelectableValue<QueryFormat>> = [
   { value: 'events', label: 'Events', description: 'One row per event' },
   { value: 'latest', label: 'Latest', description: 'Last value per topic (stat panels, alerts)' },
 ];
+
+/**
+ * The label of a MultiCombobox field. Grafana 12.3's MultiCombobox ignores `id`, so a Field's
+ * htmlFor does not reach its input there (13.x forwards it); both versions honour
+ * aria-labelledby, which points at this label's id (`<input id>-label`).
+ */
+function PickerLabel({ htmlFor, text, description }: { htmlFor: string; text: string; description?: string }) {
+  return (
+    <Label id={`${htmlFor}-label`} htmlFor={htmlFor} description={description}>
+      {text}
+    </Label>
+  );
+}
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: Props) {
   const [topics, setTopics] = useState<TopicInfo[]>([]);
@@ -77,8 +90,12 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
           ) : null}
           {topicNeedsIds(query.topic) && (
             <Field
-              label={entityKindFor(topic, query.topic) === 'users' ? 'Users' : 'Queues'}
-              htmlFor={`entities-${query.refId}`}
+              label={
+                <PickerLabel
+                  htmlFor={`entities-${query.refId}`}
+                  text={entityKindFor(topic, query.topic) === 'users' ? 'Users' : 'Queues'}
+                />
+              }
             >
               <EntitySelect
                 api={datasource}
@@ -90,12 +107,17 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
             </Field>
           )}
           <Field
-            label="Fields"
-            description="Dotted paths into the event; empty means all fields."
-            htmlFor={`fields-${query.refId}`}
+            label={
+              <PickerLabel
+                htmlFor={`fields-${query.refId}`}
+                text="Fields"
+                description="Dotted paths into the event; empty means all fields."
+              />
+            }
           >
             <MultiCombobox<string>
               id={`fields-${query.refId}`}
+              aria-labelledby={`fields-${query.refId}-label`}
               width={60}
               options={fieldOptions}
               createCustomValue

@@ -1,0 +1,232 @@
+// Package names keeps the display names of queues and users, so frames can label
+// series "Support" rather than a queue id. It pages through the same REST lookups the
+// query editor uses (GET /api/v2/routing/queues and /api/v2/users) in the background,
+// on a timer, and answers lookups from memory: a frame never waits on the network.
+package names
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+)
+
+// Defaults of Config.
+const (
+	DefaultEvery      = 15 * time.Minute // names change rarely; a full pass costs a request per page
+	DefaultRetry      = time.Minute      // after a failed pass
+	DefaultTimeout    = 2 * time.Minute  // one whole pass (every page of both kinds)
+	DefaultMaxEntries = 10000            // per kind: bounds memory and the pages of a pass
+	DefaultPageSize   = 100              // the editor's page bound; both endpoints accept it
+)
+
+// Lister is the paged REST lookup (the plugin's token-holding catalog).
+type Lister interface {
+	Queues(ctx context.Context, name string, page, pageSize int) (genesys.Page, error)
+	Users(ctx context.Context, page, pageSize int) (genesys.Page, error)
+}
+
+// Logger receives one warning per failed pass.
+type Logger interface {
+	Warn(msg string, args ...any)
+}
+
+// Config of a Directory; zero values take the defaults.
+type Config struct {
+	List       Lister
+	Clock      clockwork.Clock
+	Log        Logger
+	Every      time.Duration
+	Retry      time.Duration
+	Timeout    time.Duration
+	MaxEntries int
+	PageSize   int
+}
+
+// Directory maps queue and user ids to names. Start begins the refresh loop; Close
+// stops it and waits for it. Lookups are safe from any goroutine.
+type Directory struct {
+	cfg    Config
+	mu     sync.RWMutex
+	queues map[string]string
+	users  map[string]string
+	ctx    context.Context
+	cancel context.CancelFunc
+	loaded chan struct{} // closed after the first pass, whatever its outcome
+	done   chan struct{} // closed when the loop has returned
+	start  sync.Once
+	stop   sync.Once
+}
+
+// New returns a Directory that knows no name until its first pass.
+func New(cfg Config) (*Directory, error) {
+	if cfg.List == nil {
+		return nil, errors.New("names: no lister")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clockwork.NewRealClock()
+	}
+	cfg.Every = orDefault(cfg.Every, DefaultEvery)
+	cfg.Retry = orDefault(cfg.Retry, DefaultRetry)
+	cfg.Timeout = orDefault(cfg.Timeout, DefaultTimeout)
+	cfg.MaxEntries = orDefault(cfg.MaxEntries, DefaultMaxEntries)
+	cfg.PageSize = orDefault(cfg.PageSize, DefaultPageSize)
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Directory{cfg: cfg, queues: map[string]string{}, users: map[string]string{},
+		ctx: ctx, cancel: cancel, loaded: make(chan struct{}), done: make(chan struct{})}, nil
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Start runs the first pass at once, then one every Every (Retry after a failure).
+func (d *Directory) Start() {
+	d.start.Do(func() { go d.run() })
+}
+
+// Close stops the loop, cancelling a pass in flight, and waits for it to return.
+func (d *Directory) Close() {
+	d.stop.Do(func() {
+		d.cancel()
+		d.start.Do(func() { close(d.done) }) // never started: nothing to wait for
+		<-d.done
+	})
+}
+
+// Loaded is closed once the first pass has ended, successfully or not.
+func (d *Directory) Loaded() <-chan struct{} { return d.loaded }
+
+// QueueName is the name of queue id, if known.
+func (d *Directory) QueueName(id string) (string, bool) { return d.lookup(&d.queues, id) }
+
+// UserName is the name of user id, if known.
+func (d *Directory) UserName(id string) (string, bool) { return d.lookup(&d.users, id) }
+
+func (d *Directory) lookup(m *map[string]string, id string) (string, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	name, ok := (*m)[id]
+	return name, ok
+}
+
+func (d *Directory) run() {
+	defer close(d.done)
+	first := true
+	for {
+		err := d.Refresh(d.ctx)
+		if first {
+			close(d.loaded)
+			first = false
+		}
+		wait := d.cfg.Every
+		if err != nil {
+			if d.ctx.Err() != nil {
+				return
+			}
+			wait = d.retryAfter(err)
+			if d.cfg.Log != nil {
+				d.cfg.Log.Warn("Queue and user names could not be refreshed; labels show ids where no name is known", "error", err.Error(), "retryIn", wait.String())
+			}
+		}
+		timer := d.cfg.Clock.NewTimer(wait)
+		select {
+		case <-d.ctx.Done():
+			timer.Stop() // a 15-minute timer would otherwise outlive the instance
+			return
+		case <-timer.Chan():
+		}
+	}
+}
+
+// retryAfter is the wait after a failed pass: Retry, or longer when the service asked
+// for it (429/503 Retry-After), or Every when the only failures are 403s, which a
+// retry will not cure (the client lacks the permission to list that kind).
+func (d *Directory) retryAfter(err error) time.Duration {
+	if onlyForbidden(err) {
+		return d.cfg.Every
+	}
+	wait := d.cfg.Retry
+	var api *genesys.APIError
+	if errors.As(err, &api) && api.RetryAfter > wait {
+		wait = api.RetryAfter
+	}
+	return wait
+}
+
+func onlyForbidden(err error) bool {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if !errors.Is(e, genesys.ErrForbidden) {
+				return false
+			}
+		}
+		return true
+	}
+	return errors.Is(err, genesys.ErrForbidden)
+}
+
+// Refresh runs one pass over both kinds. Each kind's map is replaced only when all
+// its pages were read, so a failed pass keeps the names of the last good one.
+func (d *Directory) Refresh(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
+	defer cancel()
+	qs, qerr := d.collect(ctx, func(page int) (genesys.Page, error) {
+		return d.cfg.List.Queues(ctx, "", page, d.cfg.PageSize)
+	})
+	if qerr == nil {
+		d.replace(&d.queues, qs)
+	}
+	us, uerr := d.collect(ctx, func(page int) (genesys.Page, error) {
+		return d.cfg.List.Users(ctx, page, d.cfg.PageSize)
+	})
+	if uerr == nil {
+		d.replace(&d.users, us)
+	}
+	return errors.Join(wrap("queues", qerr), wrap("users", uerr))
+}
+
+func wrap(kind string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("list %s: %w", kind, err)
+}
+
+// collect reads pages until the last one or MaxEntries names, whichever comes first.
+func (d *Directory) collect(ctx context.Context, list func(page int) (genesys.Page, error)) (map[string]string, error) {
+	out := map[string]string{}
+	maxPages := (d.cfg.MaxEntries + d.cfg.PageSize - 1) / d.cfg.PageSize
+	for page := 1; page <= maxPages; page++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, err := list(page)
+		if err != nil {
+			return nil, fmt.Errorf("page %d: %w", page, err)
+		}
+		for _, e := range p.Entities {
+			if e.ID != "" && e.Name != "" && len(out) < d.cfg.MaxEntries {
+				out[e.ID] = e.Name
+			}
+		}
+		if len(p.Entities) == 0 || page >= p.PageCount || len(out) >= d.cfg.MaxEntries {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (d *Directory) replace(m *map[string]string, next map[string]string) {
+	d.mu.Lock()
+	*m = next
+	d.mu.Unlock()
+}

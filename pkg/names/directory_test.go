@@ -1,0 +1,260 @@
+package names
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+)
+
+// fakeLister serves queues and users from maps, paged, and can fail on demand.
+type fakeLister struct {
+	mu        sync.Mutex
+	queues    []genesys.Entity
+	users     []genesys.Entity
+	failUsers error
+	calls     int
+	sizes     []int
+}
+
+func (f *fakeLister) page(all []genesys.Entity, page, size int) genesys.Page {
+	from := min((page-1)*size, len(all))
+	to := min(from+size, len(all))
+	return genesys.Page{Entities: append([]genesys.Entity(nil), all[from:to]...), PageNumber: page, PageSize: size,
+		PageCount: (len(all) + size - 1) / size, Total: len(all)}
+}
+
+func (f *fakeLister) Queues(_ context.Context, _ string, page, size int) (genesys.Page, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	f.sizes = append(f.sizes, size)
+	return f.page(f.queues, page, size), nil
+}
+
+func (f *fakeLister) Users(_ context.Context, page, size int) (genesys.Page, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.failUsers != nil {
+		return genesys.Page{}, f.failUsers
+	}
+	return f.page(f.users, page, size), nil
+}
+
+func (f *fakeLister) set(fn func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn()
+}
+
+func entities(prefix string, n int) []genesys.Entity {
+	out := make([]genesys.Entity, n)
+	for i := range out {
+		out[i] = genesys.Entity{ID: fmt.Sprintf("%s%d", prefix, i), Name: fmt.Sprintf("%s name %d", prefix, i)}
+	}
+	return out
+}
+
+type recLog struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (l *recLog) Warn(msg string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.msgs = append(l.msgs, fmt.Sprint(append([]any{msg}, args...)...))
+}
+
+func (l *recLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.msgs)
+}
+
+func TestRefreshReadsEveryPage(t *testing.T) {
+	l := &fakeLister{queues: entities("q", 7), users: entities("u", 3)}
+	d, err := New(Config{List: l, PageSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.QueueName("q0"); ok {
+		t.Fatal("a name is known before any pass")
+	}
+	if err := d.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"q0", "q6"} {
+		if name, ok := d.QueueName(id); !ok || name != "q name "+id[1:] {
+			t.Errorf("QueueName(%s) = %q, %v", id, name, ok)
+		}
+	}
+	if name, ok := d.UserName("u2"); !ok || name != "u name 2" {
+		t.Errorf("UserName(u2) = %q, %v", name, ok)
+	}
+	if _, ok := d.QueueName("u2"); ok {
+		t.Error("a user id resolved as a queue")
+	}
+	if l.calls != 3+1 { // queues: pages of 3, 3, 1; users: one page
+		t.Errorf("%d list calls, want 4", l.calls)
+	}
+}
+
+func TestMaxEntriesBoundsNamesAndPages(t *testing.T) {
+	l := &fakeLister{queues: entities("q", 50)}
+	d, _ := New(Config{List: l, PageSize: 4, MaxEntries: 10})
+	if err := d.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	known := 0
+	for i := range 50 {
+		if _, ok := d.QueueName(fmt.Sprintf("q%d", i)); ok {
+			known++
+		}
+	}
+	if known != 10 {
+		t.Errorf("%d queue names kept, want the bound 10", known)
+	}
+	if l.calls != 3+1 { // ceil(10/4) queue pages, one (empty) users page
+		t.Errorf("%d list calls, want 4", l.calls)
+	}
+}
+
+func TestFailedKindKeepsItsLastNames(t *testing.T) {
+	l := &fakeLister{queues: entities("q", 2), users: entities("u", 2)}
+	d, _ := New(Config{List: l})
+	if err := d.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	l.set(func() {
+		l.queues = []genesys.Entity{{ID: "q0", Name: "Renamed"}}
+		l.failUsers = &genesys.APIError{Op: "list users", Status: 503}
+	})
+	err := d.Refresh(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "list users") {
+		t.Fatalf("err = %v, want the users failure", err)
+	}
+	if name, _ := d.QueueName("q0"); name != "Renamed" {
+		t.Errorf("queues were not refreshed although their pass succeeded: %q", name)
+	}
+	if _, ok := d.QueueName("q1"); ok {
+		t.Error("a queue gone from the listing is still named")
+	}
+	if name, ok := d.UserName("u1"); !ok || name != "u name 1" {
+		t.Errorf("users lost their names on a failed pass: %q %v", name, ok)
+	}
+}
+
+func TestEntitiesWithoutNameAreSkipped(t *testing.T) {
+	l := &fakeLister{queues: []genesys.Entity{{ID: "q0"}, {Name: "no id"}, {ID: "q1", Name: "One"}}}
+	d, _ := New(Config{List: l})
+	_ = d.Refresh(context.Background())
+	if _, ok := d.QueueName("q0"); ok {
+		t.Error("a queue without a name is named")
+	}
+	if name, _ := d.QueueName("q1"); name != "One" {
+		t.Errorf("q1 = %q", name)
+	}
+}
+
+// The loop refreshes on the fake clock: every Every after a good pass, every Retry
+// after a failed one, and Close stops it.
+func TestBackgroundRefreshOnFakeClock(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	clock := clockwork.NewFakeClock()
+	l := &fakeLister{queues: []genesys.Entity{{ID: "q0", Name: "Support"}}}
+	log := &recLog{}
+	d, _ := New(Config{List: l, Clock: clock, Log: log, Every: 10 * time.Minute, Retry: time.Minute})
+	d.Start()
+	defer d.Close()
+	select {
+	case <-d.Loaded():
+	case <-ctx.Done():
+		t.Fatal("first pass never ended")
+	}
+	if name, _ := d.QueueName("q0"); name != "Support" {
+		t.Fatalf("after the first pass q0 = %q", name)
+	}
+	// Waiting for the next pass:
+	if err := clock.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	l.set(func() {
+		l.queues = []genesys.Entity{{ID: "q0", Name: "Support EMEA"}}
+		l.failUsers = errors.New("boom")
+	})
+	clock.Advance(10*time.Minute - time.Second)
+	if name, _ := d.QueueName("q0"); name != "Support" {
+		t.Fatalf("refreshed before Every: %q", name)
+	}
+	clock.Advance(time.Second)
+	waitFor(ctx, t, func() bool { n, _ := d.QueueName("q0"); return n == "Support EMEA" })
+	waitFor(ctx, t, func() bool { return log.count() == 1 })
+	if err := clock.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	// The failed users pass retries after Retry, not Every.
+	l.set(func() { l.failUsers = nil; l.users = []genesys.Entity{{ID: "u0", Name: "Ann"}} })
+	clock.Advance(time.Minute)
+	waitFor(ctx, t, func() bool { n, _ := d.UserName("u0"); return n == "Ann" })
+	d.Close()
+	calls := l.calls
+	clock.Advance(time.Hour)
+	if l.calls != calls {
+		t.Error("the loop kept listing after Close")
+	}
+}
+
+func TestCloseWithoutStartAndTwice(t *testing.T) {
+	d, _ := New(Config{List: &fakeLister{}})
+	d.Close()
+	d.Close()
+	d.Start() // after Close: no loop
+}
+
+func TestNewNeedsLister(t *testing.T) {
+	if _, err := New(Config{}); err == nil {
+		t.Fatal("no error without a lister")
+	}
+}
+
+// waitFor polls cond: the loop runs on its own goroutine after the fake clock fires.
+func waitFor(ctx context.Context, t *testing.T, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatal("condition not reached")
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+func TestRetryAfterFailure(t *testing.T) {
+	d, _ := New(Config{List: &fakeLister{}, Every: 15 * time.Minute, Retry: time.Minute})
+	forbidden := fmt.Errorf("list users: page 1: %w", &genesys.APIError{Op: "list users", Status: 403})
+	limited := fmt.Errorf("list queues: page 3: %w", &genesys.APIError{Op: "list queues", Status: 429, RetryAfter: 5 * time.Minute})
+	for _, c := range []struct {
+		name string
+		err  error
+		want time.Duration
+	}{
+		{"transient", errors.New("connection reset"), time.Minute},
+		{"rate limited waits as asked", errors.Join(limited), 5 * time.Minute},
+		{"forbidden only waits a full period", errors.Join(forbidden), 15 * time.Minute},
+		{"forbidden and transient retry soon", errors.Join(forbidden, errors.New("timeout")), time.Minute},
+	} {
+		if got := d.retryAfter(c.err); got != c.want {
+			t.Errorf("%s: wait %s, want %s", c.name, got, c.want)
+		}
+	}
+}
