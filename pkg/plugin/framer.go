@@ -28,10 +28,10 @@ func (a framesAdapter) Build(topic string, evs []event.Event, fields []string) (
 // NoData rather than zeros. evs are the topic's recent events, oldest first.
 func (a framesAdapter) Latest(topic string, evs []event.Event, fields []string) (*data.Frame, error) {
 	f, err := frames.Latest(topic, evs, frames.Options{Fields: fields})
+	addNames(f, a.names)
 	if err != nil && frames.IsMalformed(err) {
 		return f, nil // the notice says how many bodies were left out
 	}
-	addNames(f, a.names)
 	return f, err
 }
 

@@ -103,7 +103,7 @@ func TestFramesCarryNamesOrFallBackToIDs(t *testing.T) {
 					t.Errorf("labels %v, want %v", l, c.want)
 				}
 			}
-			latest, err := fr.Latest(c.topic, &c.events[0], nil)
+			latest, err := fr.Latest(c.topic, c.events, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
