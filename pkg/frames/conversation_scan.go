@@ -3,13 +3,15 @@ package frames
 import (
 	"bytes"
 	"strings"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
 // convScan reads a conversation body in one pass; like obsScan it gives up (ok
 // false) on anything json.Unmarshal might read differently, and conversation then
 // decodes with encoding/json.
 type convScan struct {
-	walker
+	jsonscan.Walker
 	cells        []cell
 	participants int
 	queueID      []byte
@@ -33,34 +35,34 @@ var (
 )
 
 func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
-	c := convScan{walker: walker{scanner{data: body}}, cells: cells, media: make([]bool, len(mediaKinds)),
+	c := convScan{Walker: jsonscan.NewWalker(body), cells: cells, media: make([]bool, len(mediaKinds)),
 		spans: make([][2]int, len(mediaKinds))}
 	first := len(cells)
 	var id, recording, address, tag []byte
 	var has [5]bool
-	ok = c.fields(convKeys, func(key []byte) bool {
+	ok = c.Fields(convKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
 		case "id":
-			id, ok = c.text()
+			id, ok = c.Text()
 			has[0] = ok
 		case "participants":
-			return c.elements(c.participant)
+			return c.Elements(c.participant)
 		case "recordingState":
-			recording, ok = c.text()
+			recording, ok = c.Text()
 			has[2] = ok
 		case "address":
-			address, ok = c.text()
+			address, ok = c.Text()
 			has[3] = ok
 		case "externalTag":
-			tag, ok = c.text()
+			tag, ok = c.Text()
 			has[4] = ok
 		default:
-			return c.skip()
+			return c.Skip()
 		}
 		return ok
 	})
-	if !ok || c.peek() != 0 || c.pos < len(body) {
+	if !ok || !c.AtEnd() {
 		return cells[:first], false
 	}
 	str := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(string(s))}) }
@@ -94,25 +96,25 @@ func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
 func (c *convScan) participant() bool {
 	var purpose, queueID []byte
 	clear(c.spans)
-	ok := c.fields(participantKeys, func(key []byte) bool {
+	ok := c.Fields(participantKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
 		case "purpose":
-			purpose, ok = c.text()
+			purpose, ok = c.Text()
 			return ok
 		case "queueId":
-			queueID, ok = c.text()
+			queueID, ok = c.Text()
 			return ok
 		}
 		for i, m := range mediaKinds {
 			if string(key) == m.key {
-				start := c.pos
-				ok = c.elements(func() bool { return c.fields(sessionKeys, c.sessionState) })
-				c.spans[i] = [2]int{start, c.pos}
+				start := c.Pos
+				ok = c.Elements(func() bool { return c.Fields(sessionKeys, c.sessionState) })
+				c.spans[i] = [2]int{start, c.Pos}
 				return ok
 			}
 		}
-		return c.skip()
+		return c.Skip()
 	})
 	if !ok {
 		return false
@@ -129,16 +131,16 @@ func (c *convScan) participant() bool {
 			continue
 		}
 		sessions := 0
-		sub := walker{scanner{data: c.data[:span[1]], pos: span[0]}}
-		sub.elements(func() bool {
+		sub := jsonscan.Walker{Scanner: jsonscan.Scanner{Data: c.Data[:span[1]], Pos: span[0]}}
+		sub.Elements(func() bool {
 			sessions++
 			var state []byte
-			sub.fields(sessionKeys, func(key []byte) bool {
+			sub.Fields(sessionKeys, func(key []byte) bool {
 				if string(key) == "state" {
-					state, _ = sub.text()
+					state, _ = sub.Text()
 					return true
 				}
-				return sub.skip()
+				return sub.Skip()
 			})
 			if len(c.states) > 0 {
 				c.states = append(c.states, ',')
@@ -160,10 +162,10 @@ func (c *convScan) participant() bool {
 // (null or other types: slow path).
 func (c *convScan) sessionState(key []byte) bool {
 	if string(key) == "state" {
-		_, ok := c.text()
+		_, ok := c.Text()
 		return ok
 	}
-	return c.skip()
+	return c.Skip()
 }
 
 func containsBytes(list [][]byte, b []byte) bool {
