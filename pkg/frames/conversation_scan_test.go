@@ -21,12 +21,12 @@ var convCases = []string{
 func TestConversationFastMatchesUnmarshal(t *testing.T) {
 	fast := 0
 	for _, body := range convCases {
-		if checkFastMatchesSlow(t, conversationFast, conversationSlow, []byte(body)) {
+		if checkFastMatchesSlow(t, arrivalTimed(conversationFast), conversationSlow, []byte(body)) {
 			fast++
 		}
 	}
 	for _, body := range []string{conversationBody1, conversationBody2} {
-		if !checkFastMatchesSlow(t, conversationFast, conversationSlow, []byte(body)) {
+		if !checkFastMatchesSlow(t, arrivalTimed(conversationFast), conversationSlow, []byte(body)) {
 			t.Errorf("typical body not on the fast path: %s", body)
 		}
 	}
@@ -39,5 +39,7 @@ func FuzzConversationFast(f *testing.F) {
 	for _, seed := range convCases {
 		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkFastMatchesSlow(t, conversationFast, conversationSlow, body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFastMatchesSlow(t, arrivalTimed(conversationFast), conversationSlow, body)
+	})
 }
