@@ -3,7 +3,8 @@
 # ratio, target, verdict. Not part of CI. Usage: bench/run.sh [raw-output-file]
 # Ingestion runs on one core (-cpu 1) fed by the replay process (another process writing
 # pre-encoded frames); its per-stage CPU comes from a CPU profile of that run. The rest
-# use every core. BENCH_EVENTS sets the ingestion event count (default 200000).
+# use every core. BENCH_EVENTS sets the ingestion event count (default 200000);
+# BENCH_INGEST_ONLY=1 runs only ingestion and latency.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 raw="${1:-$(mktemp)}"
@@ -22,7 +23,11 @@ trap 'rm -rf "$work"' EXIT
     $NF ~ /livestream\.\(\*Batcher\)\.send$/ { pk = ms($4) }
     $NF ~ /runtime\.gcBgMarkWorker$/ { gc = ms($4) }
     END { printf "BenchmarkIngestStages 1 %.0f session-ms %.0f hub-ms %.0f frames-ms %.0f packet-ms %.0f gc-ms\n", read - hub, hub, fr, pk, gc }'
-  go test -run '^$' -bench 'Latency|Memory|Recovery|Scale' -benchtime 1x ./bench
+  if [ -n "${BENCH_INGEST_ONLY:-}" ]; then
+    go test -run '^$' -bench 'Latency' -benchtime 1x ./bench
+  else
+    go test -run '^$' -bench 'Latency|Memory|Recovery|Scale' -benchtime 1x ./bench
+  fi
 } | tee "$raw" >&2
 
 awk '
