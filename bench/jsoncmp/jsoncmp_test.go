@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/buger/jsonparser"
 	"github.com/go-json-experiment/json/jsontext"
@@ -89,6 +91,7 @@ func BenchmarkEnvelope(b *testing.B) {
 	for _, tk := range tokenizers() {
 		b.Run(tk.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer reportCPU(b, cpuTime())
 			for i := 0; i < b.N; i++ {
 				if _, _, _, err := tk.envelope(c.envelopes[i%len(c.envelopes)]); err != nil {
 					b.Fatal(err)
@@ -105,6 +108,7 @@ func BenchmarkWalk(b *testing.B) {
 		for _, tk := range tokenizers() {
 			b.Run(string(f)+"/"+tk.name, func(b *testing.B) {
 				b.ReportAllocs()
+				defer reportCPU(b, cpuTime())
 				var t tally
 				for i := 0; i < b.N; i++ {
 					if err := tk.walk(bodies[i%len(bodies)], &t); err != nil {
@@ -114,6 +118,18 @@ func BenchmarkWalk(b *testing.B) {
 			})
 		}
 	}
+}
+
+// cpuTime is the process's user+system CPU time: on a shared machine it is the
+// steadier figure (wall time also counts waiting for a core).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }
 
 // TestSameResults: every tokenizer extracts the same things from the corpus, so the

@@ -19,7 +19,13 @@ type convScan struct {
 	media        []bool // by mediaKinds index
 	mediaOrder   []int
 	states       []byte
-	spans        [][2]int // one participant's session arrays, by mediaKinds index
+	sessions     []mediaSession // one participant's, in document order
+}
+
+// mediaSession is one session of a participant: its media (mediaKinds index) and state.
+type mediaSession struct {
+	media int
+	state []byte
 }
 
 var (
@@ -35,8 +41,7 @@ var (
 )
 
 func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
-	c := convScan{Walker: jsonscan.NewWalker(body), cells: cells, media: make([]bool, len(mediaKinds)),
-		spans: make([][2]int, len(mediaKinds))}
+	c := convScan{Walker: jsonscan.NewWalker(body), cells: cells, media: make([]bool, len(mediaKinds))}
 	first := len(cells)
 	var id, recording, address, tag []byte
 	var has [5]bool
@@ -92,10 +97,11 @@ func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
 }
 
 // participant reads one participant object: purpose, first queueId, and the
-// states of its media sessions in mediaKinds order.
+// states of its media sessions, listed in mediaKinds order once the whole
+// participant has been read (and found usable).
 func (c *convScan) participant() bool {
 	var purpose, queueID []byte
-	clear(c.spans)
+	c.sessions = c.sessions[:0]
 	ok := c.Fields(participantKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
@@ -108,10 +114,7 @@ func (c *convScan) participant() bool {
 		}
 		for i, m := range mediaKinds {
 			if string(key) == m.key {
-				start := c.Pos
-				ok = c.Elements(func() bool { return c.Fields(sessionKeys, c.sessionState) })
-				c.spans[i] = [2]int{start, c.Pos}
-				return ok
+				return c.Elements(func() bool { return c.session(i) })
 			}
 		}
 		return c.Skip()
@@ -126,31 +129,21 @@ func (c *convScan) participant() bool {
 	if len(purpose) > 0 && !containsBytes(c.purposes, purpose) {
 		c.purposes = append(c.purposes, purpose)
 	}
-	for i, span := range c.spans {
-		if span[1] == 0 {
-			continue
-		}
-		sessions := 0
-		sub := jsonscan.Walker{Scanner: jsonscan.Scanner{Data: c.Data[:span[1]], Pos: span[0]}}
-		sub.Elements(func() bool {
-			sessions++
-			var state []byte
-			sub.Fields(sessionKeys, func(key []byte) bool {
-				if string(key) == "state" {
-					state, _ = sub.Text()
-					return true
-				}
-				return sub.Skip()
-			})
+	for i, m := range mediaKinds {
+		n := 0
+		for _, s := range c.sessions {
+			if s.media != i {
+				continue
+			}
+			n++
 			if len(c.states) > 0 {
 				c.states = append(c.states, ',')
 			}
 			c.states = append(c.states, purpose...)
-			c.states = append(append(c.states, ':'), mediaKinds[i].name...)
-			c.states = append(append(c.states, ':'), strings.ToLower(string(state))...)
-			return true
-		})
-		if sessions > 0 && !c.media[i] {
+			c.states = append(append(c.states, ':'), m.name...)
+			c.states = append(append(c.states, ':'), strings.ToLower(string(s.state))...)
+		}
+		if n > 0 && !c.media[i] {
 			c.media[i] = true
 			c.mediaOrder = append(c.mediaOrder, i)
 		}
@@ -158,14 +151,20 @@ func (c *convScan) participant() bool {
 	return true
 }
 
-// sessionState validates one member of a session object: state must be a string
+// session reads one media session object of mediaKinds[media]: state must be a string
 // (null or other types: slow path).
-func (c *convScan) sessionState(key []byte) bool {
-	if string(key) == "state" {
-		_, ok := c.Text()
+func (c *convScan) session(media int) bool {
+	var state []byte
+	ok := c.Fields(sessionKeys, func(key []byte) bool {
+		if string(key) != "state" {
+			return c.Skip()
+		}
+		var ok bool
+		state, ok = c.Text()
 		return ok
-	}
-	return c.Skip()
+	})
+	c.sessions = append(c.sessions, mediaSession{media: media, state: state})
+	return ok
 }
 
 func containsBytes(list [][]byte, b []byte) bool {
