@@ -246,7 +246,7 @@ func (s *Scanner) SkipValue() ([]byte, error) {
 			}
 			continue
 		case c == '"':
-			if _, _, err := s.RawString(); err != nil {
+			if err := s.skipString(); err != nil {
 				return nil, err
 			}
 		case c == '-' || '0' <= c && c <= '9':
@@ -291,8 +291,53 @@ func (s *Scanner) key() error {
 	if s.Peek() != '"' {
 		return s.Errorf("expected object key")
 	}
-	if _, _, err := s.RawString(); err != nil {
+	if err := s.skipString(); err != nil {
 		return err
 	}
 	return s.Expect(':')
 }
+
+// skipString consumes a string literal (Pos at its quote) as RawString does, without
+// telling plain strings apart: bytes ≥ 0x80 need no look when a value is only skipped
+// (encoding/json accepts any bytes there, replacing invalid UTF-8).
+func (s *Scanner) skipString() error {
+	d := s.Data
+	for i := s.Pos + 1; i < len(d); i++ {
+		c := d[i]
+		if !stringStop[c] {
+			continue
+		}
+		switch {
+		case c == '"':
+			s.Pos = i + 1
+			return nil
+		case c < 0x20:
+			s.Pos = i
+			return s.Errorf("control character in string")
+		}
+		i++ // after a backslash
+		if i >= len(d) {
+			break
+		}
+		switch d[i] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		case 'u':
+			if i+4 >= len(d) || !isHex4(d[i+1:i+5]) {
+				return s.Errorf("invalid \\u escape")
+			}
+			i += 4
+		default:
+			return s.Errorf("invalid escape in string")
+		}
+	}
+	return s.Errorf("unterminated string")
+}
+
+// stringStop marks the bytes skipString must look at.
+var stringStop = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
