@@ -89,6 +89,7 @@ func bareLoop(b *testing.B, decode func([]byte) (topic string, err error)) {
 		b.Fatal(err)
 	}
 	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(2 * time.Minute)) // a stalled replay fails the run
 	for rp.upgrades(b) < 1 {
 		time.Sleep(time.Millisecond)
 	}
