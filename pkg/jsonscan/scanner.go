@@ -30,15 +30,19 @@ func (s *Scanner) Errorf(format string, args ...any) error {
 	return fmt.Errorf("offset %d: "+format, append([]any{s.Pos}, args...)...)
 }
 
-func (s *Scanner) ws() {
-	for s.Pos < len(s.Data) {
-		switch s.Data[s.Pos] {
+func (s *Scanner) ws() { s.Pos = skipWS(s.Data, s.Pos) }
+
+// skipWS returns the index of the first non-whitespace byte of d at or after i.
+func skipWS(d []byte, i int) int {
+	for i < len(d) {
+		switch d[i] {
 		case ' ', '\t', '\n', '\r':
-			s.Pos++
+			i++
 		default:
-			return
+			return i
 		}
 	}
+	return i
 }
 
 // Peek skips whitespace and returns the next byte, 0 at the end.
@@ -152,8 +156,18 @@ func hasBackslash(b []byte) bool {
 
 // Number consumes a JSON number and returns its literal bytes.
 func (s *Scanner) Number() ([]byte, error) {
-	d, i := s.Data, s.Pos
-	start := i
+	end, ok := numberEnd(s.Data, s.Pos)
+	if !ok {
+		return nil, s.Errorf("invalid number")
+	}
+	lit := s.Data[s.Pos:end]
+	s.Pos = end
+	return lit, nil
+}
+
+// numberEnd returns the end of the number -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// starting at i, and false if there is none.
+func numberEnd(d []byte, i int) (int, bool) {
 	if i < len(d) && d[i] == '-' {
 		i++
 	}
@@ -163,12 +177,12 @@ func (s *Scanner) Number() ([]byte, error) {
 	case i < len(d) && '1' <= d[i] && d[i] <= '9':
 		i = digits(d, i)
 	default:
-		return nil, s.Errorf("invalid number")
+		return i, false
 	}
 	if i < len(d) && d[i] == '.' {
 		j := digits(d, i+1)
 		if j == i+1 {
-			return nil, s.Errorf("invalid number")
+			return j, false
 		}
 		i = j
 	}
@@ -179,12 +193,11 @@ func (s *Scanner) Number() ([]byte, error) {
 		}
 		j := digits(d, i)
 		if j == i {
-			return nil, s.Errorf("invalid number")
+			return j, false
 		}
 		i = j
 	}
-	s.Pos = i
-	return d[start:i], nil
+	return i, true
 }
 
 func digits(d []byte, i int) int {
@@ -215,129 +228,3 @@ func (s *Scanner) Literal() error {
 }
 
 var literals = [256]string{'t': "true", 'f': "false", 'n': "null"}
-
-// SkipValue consumes one value (after optional whitespace) and returns its bytes. It
-// keeps a stack of the open containers' closers instead of recursing.
-func (s *Scanner) SkipValue() ([]byte, error) {
-	s.ws()
-	start := s.Pos
-	var closersBuf [32]byte
-	closers := closersBuf[:0]
-	for {
-		switch c := s.Peek(); {
-		case c == '{' || c == '[':
-			s.Pos++
-			if len(closers)+1 > MaxNesting {
-				return nil, s.Errorf("exceeded max depth")
-			}
-			closer := byte('}')
-			if c == '[' {
-				closer = ']'
-			}
-			if s.Peek() == closer {
-				s.Pos++
-				break
-			}
-			closers = append(closers, closer)
-			if c == '{' {
-				if err := s.key(); err != nil {
-					return nil, err
-				}
-			}
-			continue
-		case c == '"':
-			if err := s.skipString(); err != nil {
-				return nil, err
-			}
-		case c == '-' || '0' <= c && c <= '9':
-			if _, err := s.Number(); err != nil {
-				return nil, err
-			}
-		case c == 't' || c == 'f' || c == 'n':
-			if err := s.Literal(); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, s.Errorf("invalid character looking for beginning of value")
-		}
-		// After a value: close finished containers, or step past ',' to the next.
-	next:
-		for {
-			if len(closers) == 0 {
-				return s.Data[start:s.Pos], nil
-			}
-			top := closers[len(closers)-1]
-			switch s.Peek() {
-			case ',':
-				s.Pos++
-				if top == '}' {
-					if err := s.key(); err != nil {
-						return nil, err
-					}
-				}
-				break next
-			case top:
-				s.Pos++
-				closers = closers[:len(closers)-1]
-			default:
-				return nil, s.Errorf("expected ',' or %q", top)
-			}
-		}
-	}
-}
-
-// key consumes `"name":` inside an object.
-func (s *Scanner) key() error {
-	if s.Peek() != '"' {
-		return s.Errorf("expected object key")
-	}
-	if err := s.skipString(); err != nil {
-		return err
-	}
-	return s.Expect(':')
-}
-
-// skipString consumes a string literal (Pos at its quote) as RawString does, without
-// telling plain strings apart: bytes ≥ 0x80 need no look when a value is only skipped
-// (encoding/json accepts any bytes there, replacing invalid UTF-8).
-func (s *Scanner) skipString() error {
-	d := s.Data
-	for i := s.Pos + 1; i < len(d); i++ {
-		c := d[i]
-		if !stringStop[c] {
-			continue
-		}
-		switch {
-		case c == '"':
-			s.Pos = i + 1
-			return nil
-		case c < 0x20:
-			s.Pos = i
-			return s.Errorf("control character in string")
-		}
-		i++ // after a backslash
-		if i >= len(d) {
-			break
-		}
-		switch d[i] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		case 'u':
-			if i+4 >= len(d) || !isHex4(d[i+1:i+5]) {
-				return s.Errorf("invalid \\u escape")
-			}
-			i += 4
-		default:
-			return s.Errorf("invalid escape in string")
-		}
-	}
-	return s.Errorf("unterminated string")
-}
-
-// stringStop marks the bytes skipString must look at.
-var stringStop = func() (t [256]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
