@@ -3,6 +3,7 @@ package frames
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
@@ -16,7 +17,7 @@ type convScan struct {
 	participants int
 	queueID      []byte
 	purposes     [][]byte
-	media        []bool // by mediaKinds index
+	media        uint32 // bit i: mediaKinds[i] seen
 	mediaOrder   []int
 	states       []byte
 	sessions     []mediaSession // one participant's, in document order
@@ -41,7 +42,7 @@ var (
 )
 
 func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
-	c := convScan{Walker: jsonscan.NewWalker(body), cells: cells, media: make([]bool, len(mediaKinds))}
+	c := convScan{Walker: jsonscan.NewWalker(body), cells: cells}
 	first := len(cells)
 	var id, recording, address, tag []byte
 	var has [5]bool
@@ -141,10 +142,10 @@ func (c *convScan) participant() bool {
 			}
 			c.states = append(c.states, purpose...)
 			c.states = append(append(c.states, ':'), m.name...)
-			c.states = append(append(c.states, ':'), strings.ToLower(string(s.state))...)
+			c.states = appendLower(append(c.states, ':'), s.state)
 		}
-		if n > 0 && !c.media[i] {
-			c.media[i] = true
+		if n > 0 && c.media&(1<<i) == 0 {
+			c.media |= 1 << i
 			c.mediaOrder = append(c.mediaOrder, i)
 		}
 	}
@@ -165,6 +166,23 @@ func (c *convScan) session(media int) bool {
 	})
 	c.sessions = append(c.sessions, mediaSession{media: media, state: state})
 	return ok
+}
+
+// appendLower appends s lower-cased as strings.ToLower does, without allocating when s
+// is ASCII (session states are).
+func appendLower(dst, s []byte) []byte {
+	for _, c := range s {
+		if c >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(string(s))...)
+		}
+	}
+	for _, c := range s {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func containsBytes(list [][]byte, b []byte) bool {

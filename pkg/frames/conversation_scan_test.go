@@ -1,6 +1,7 @@
 package frames
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -42,4 +43,12 @@ func FuzzConversationFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkFastMatchesSlow(t, arrivalTimed(conversationFast), conversationSlow, body)
 	})
+}
+
+func TestAppendLowerMatchesStringsToLower(t *testing.T) {
+	for _, s := range []string{"", "CONNECTED", "disconnected", "MiXeD_1", "ÉTAT", "İ", "\xff"} {
+		if got := string(appendLower([]byte("x:"), []byte(s))); got != "x:"+strings.ToLower(s) {
+			t.Errorf("appendLower(%q) = %q, want %q", s, got, "x:"+strings.ToLower(s))
+		}
+	}
 }
