@@ -1,14 +1,11 @@
 package bench
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
@@ -20,7 +17,8 @@ const latencyRun = 2 * time.Second
 
 // BenchmarkLatency measures the time the plugin adds between an event's arrival (the
 // session stamps Received when it reads the message) and the ready Grafana Live packet
-// that carries it, at paced publishing rates. pkg/plugin additionally waits up to its
+// that carries it, at rates paced by the replay process (the writer is not in this
+// process). pkg/plugin additionally waits up to its
 // 100 ms flush tick (or 500 events) before sending: that batching wait is not included.
 func BenchmarkLatency(b *testing.B) {
 	for _, rate := range []int{1000, 10000} {
@@ -44,17 +42,9 @@ func BenchmarkLatency(b *testing.B) {
 
 func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
 	h := hub.New(hub.Config{})
-	probe := simulator.NewTestServer(b, simulator.Config{})
-	smp, _, _ := loadSample(probe)
+	sim := simulator.NewTestServer(b, simulator.Config{})
+	smp, msgs, _ := loadSample(sim)
 	topics := sampleTopics(smp)
-	bodies := make([]json.RawMessage, len(smp))
-	for i, e := range smp {
-		var env struct {
-			EventBody json.RawMessage `json:"eventBody"`
-		}
-		_ = json.Unmarshal(e.Msg, &env)
-		bodies[i] = env.EventBody
-	}
 	var mu sync.Mutex
 	var lat []time.Duration
 	p := newPipeline(h, topics, streamBuffer)
@@ -67,28 +57,14 @@ func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); p.run() }()
-	r := newRig(b, clockwork.NewRealClock(), simulator.Config{}, h, nil)
-	r.m.Start()
-	release := r.m.Acquire(topics...)
+	r := newReplayRig(b, msgs, sim, h)
+	release := r.connect(b, topics)
 	defer release()
-	r.waitConnected(b, 1)
 
-	// Pace in 1 ms slots: rate/1000 events per slot.
-	perSlot := rate / 1000
-	sent := 0
-	start := time.Now()
-	for slot := 0; time.Since(start) < latencyRun; slot++ {
-		for k := 0; k < perSlot; k++ {
-			i := sent % len(smp)
-			if r.sim.Publish(smp[i].Topic, bodies[i]) > 0 {
-				sent++
-			}
-		}
-		if wait := time.Until(start.Add(time.Duration(slot+1) * time.Millisecond)); wait > 0 {
-			time.Sleep(wait)
-		}
-	}
-	deadline := time.Now().Add(5 * time.Second)
+	// The replay process paces the recorded frames in 1 ms slots of rate/1000.
+	sent := int(latencyRun.Seconds() * float64(rate))
+	r.rp.send(b, sent, rate)
+	deadline := time.Now().Add(latencyRun + 5*time.Second)
 	for {
 		mu.Lock()
 		n := len(lat)

@@ -3,21 +3,30 @@ package frames
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
 // convScan reads a conversation body in one pass; like obsScan it gives up (ok
 // false) on anything json.Unmarshal might read differently, and conversation then
 // decodes with encoding/json.
 type convScan struct {
-	walker
+	jsonscan.Walker
 	cells        []cell
 	participants int
 	queueID      []byte
 	purposes     [][]byte
-	media        []bool // by mediaKinds index
+	media        uint32 // bit i: mediaKinds[i] seen
 	mediaOrder   []int
 	states       []byte
-	spans        [][2]int // one participant's session arrays, by mediaKinds index
+	sessions     []mediaSession // one participant's, in document order
+}
+
+// mediaSession is one session of a participant: its media (mediaKinds index) and state.
+type mediaSession struct {
+	media int
+	state []byte
 }
 
 var (
@@ -33,34 +42,33 @@ var (
 )
 
 func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
-	c := convScan{walker: walker{scanner{data: body}}, cells: cells, media: make([]bool, len(mediaKinds)),
-		spans: make([][2]int, len(mediaKinds))}
+	c := convScan{Walker: jsonscan.NewWalker(body), cells: cells}
 	first := len(cells)
 	var id, recording, address, tag []byte
 	var has [5]bool
-	ok = c.fields(convKeys, func(key []byte) bool {
+	ok = c.Fields(convKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
 		case "id":
-			id, ok = c.text()
+			id, ok = c.Text()
 			has[0] = ok
 		case "participants":
-			return c.elements(c.participant)
+			return c.Elements(c.participant)
 		case "recordingState":
-			recording, ok = c.text()
+			recording, ok = c.Text()
 			has[2] = ok
 		case "address":
-			address, ok = c.text()
+			address, ok = c.Text()
 			has[3] = ok
 		case "externalTag":
-			tag, ok = c.text()
+			tag, ok = c.Text()
 			has[4] = ok
 		default:
-			return c.skip()
+			return c.Skip()
 		}
 		return ok
 	})
-	if !ok || c.peek() != 0 || c.pos < len(body) {
+	if !ok || !c.AtEnd() {
 		return cells[:first], false
 	}
 	str := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(string(s))}) }
@@ -90,29 +98,27 @@ func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
 }
 
 // participant reads one participant object: purpose, first queueId, and the
-// states of its media sessions in mediaKinds order.
+// states of its media sessions, listed in mediaKinds order once the whole
+// participant has been read (and found usable).
 func (c *convScan) participant() bool {
 	var purpose, queueID []byte
-	clear(c.spans)
-	ok := c.fields(participantKeys, func(key []byte) bool {
+	c.sessions = c.sessions[:0]
+	ok := c.Fields(participantKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
 		case "purpose":
-			purpose, ok = c.text()
+			purpose, ok = c.Text()
 			return ok
 		case "queueId":
-			queueID, ok = c.text()
+			queueID, ok = c.Text()
 			return ok
 		}
 		for i, m := range mediaKinds {
 			if string(key) == m.key {
-				start := c.pos
-				ok = c.elements(func() bool { return c.fields(sessionKeys, c.sessionState) })
-				c.spans[i] = [2]int{start, c.pos}
-				return ok
+				return c.Elements(func() bool { return c.session(i) })
 			}
 		}
-		return c.skip()
+		return c.Skip()
 	})
 	if !ok {
 		return false
@@ -124,46 +130,59 @@ func (c *convScan) participant() bool {
 	if len(purpose) > 0 && !containsBytes(c.purposes, purpose) {
 		c.purposes = append(c.purposes, purpose)
 	}
-	for i, span := range c.spans {
-		if span[1] == 0 {
-			continue
-		}
-		sessions := 0
-		sub := walker{scanner{data: c.data[:span[1]], pos: span[0]}}
-		sub.elements(func() bool {
-			sessions++
-			var state []byte
-			sub.fields(sessionKeys, func(key []byte) bool {
-				if string(key) == "state" {
-					state, _ = sub.text()
-					return true
-				}
-				return sub.skip()
-			})
+	for i, m := range mediaKinds {
+		n := 0
+		for _, s := range c.sessions {
+			if s.media != i {
+				continue
+			}
+			n++
 			if len(c.states) > 0 {
 				c.states = append(c.states, ',')
 			}
 			c.states = append(c.states, purpose...)
-			c.states = append(append(c.states, ':'), mediaKinds[i].name...)
-			c.states = append(append(c.states, ':'), strings.ToLower(string(state))...)
-			return true
-		})
-		if sessions > 0 && !c.media[i] {
-			c.media[i] = true
+			c.states = append(append(c.states, ':'), m.name...)
+			c.states = appendLower(append(c.states, ':'), s.state)
+		}
+		if n > 0 && c.media&(1<<i) == 0 {
+			c.media |= 1 << i
 			c.mediaOrder = append(c.mediaOrder, i)
 		}
 	}
 	return true
 }
 
-// sessionState validates one member of a session object: state must be a string
+// session reads one media session object of mediaKinds[media]: state must be a string
 // (null or other types: slow path).
-func (c *convScan) sessionState(key []byte) bool {
-	if string(key) == "state" {
-		_, ok := c.text()
+func (c *convScan) session(media int) bool {
+	var state []byte
+	ok := c.Fields(sessionKeys, func(key []byte) bool {
+		if string(key) != "state" {
+			return c.Skip()
+		}
+		var ok bool
+		state, ok = c.Text()
 		return ok
+	})
+	c.sessions = append(c.sessions, mediaSession{media: media, state: state})
+	return ok
+}
+
+// appendLower appends s lower-cased as strings.ToLower does, without allocating when s
+// is ASCII (session states are).
+func appendLower(dst, s []byte) []byte {
+	for _, c := range s {
+		if c >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(string(s))...)
+		}
 	}
-	return c.skip()
+	for _, c := range s {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func containsBytes(list [][]byte, b []byte) bool {

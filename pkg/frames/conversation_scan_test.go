@@ -1,6 +1,7 @@
 package frames
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -21,12 +22,12 @@ var convCases = []string{
 func TestConversationFastMatchesUnmarshal(t *testing.T) {
 	fast := 0
 	for _, body := range convCases {
-		if checkFastMatchesSlow(t, conversationFast, conversationSlow, []byte(body)) {
+		if checkFastMatchesSlow(t, arrivalTimed(conversationFast), conversationSlow, []byte(body)) {
 			fast++
 		}
 	}
 	for _, body := range []string{conversationBody1, conversationBody2} {
-		if !checkFastMatchesSlow(t, conversationFast, conversationSlow, []byte(body)) {
+		if !checkFastMatchesSlow(t, arrivalTimed(conversationFast), conversationSlow, []byte(body)) {
 			t.Errorf("typical body not on the fast path: %s", body)
 		}
 	}
@@ -39,5 +40,15 @@ func FuzzConversationFast(f *testing.F) {
 	for _, seed := range convCases {
 		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkFastMatchesSlow(t, conversationFast, conversationSlow, body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFastMatchesSlow(t, arrivalTimed(conversationFast), conversationSlow, body)
+	})
+}
+
+func TestAppendLowerMatchesStringsToLower(t *testing.T) {
+	for _, s := range []string{"", "CONNECTED", "disconnected", "MiXeD_1", "ÉTAT", "İ", "\xff"} {
+		if got := string(appendLower([]byte("x:"), []byte(s))); got != "x:"+strings.ToLower(s) {
+			t.Errorf("appendLower(%q) = %q, want %q", s, got, "x:"+strings.ToLower(s))
+		}
+	}
 }

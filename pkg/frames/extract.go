@@ -82,6 +82,15 @@ type presenceBody struct {
 
 // presence: time is modifiedDate, when the presence changed.
 func presence(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, at, ok := presenceFast(body, cells); ok {
+		return out, at, nil
+	}
+	return presenceSlow(body, cells)
+}
+
+// presenceSlow decodes with encoding/json: bodies the fast scan leaves alone, and the
+// exact errors for malformed ones.
+func presenceSlow(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
 	var b presenceBody
 	if err := unmarshal(body, &b); err != nil {
 		return nil, time.Time{}, err
@@ -114,6 +123,14 @@ type routingBody struct {
 
 // routingStatus: time is routingStatus.startTime, when the status began.
 func routingStatus(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, at, ok := routingStatusFast(body, cells); ok {
+		return out, at, nil
+	}
+	return routingStatusSlow(body, cells)
+}
+
+// routingStatusSlow decodes with encoding/json, as presenceSlow does.
+func routingStatusSlow(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
 	var b routingBody
 	if err := unmarshal(body, &b); err != nil {
 		return nil, time.Time{}, err

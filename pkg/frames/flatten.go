@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
 // MaxArrayItems is how many elements of an array are flattened by index
@@ -64,11 +65,11 @@ func (v value) text() string {
 // dotted path. Nulls are skipped (they become missing values). The body must be one
 // JSON value.
 func flatten(body []byte, emit func(path string, v value)) error {
-	f := flattener{scanner: scanner{data: body}, emit: emit}
+	f := flattener{Scanner: jsonscan.Scanner{Data: body}, emit: emit}
 	if err := f.walk(0); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if f.peek() != 0 || f.pos < len(body) {
+	if !f.AtEnd() {
 		return fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
 	}
 	return nil
@@ -77,7 +78,7 @@ func flatten(body []byte, emit func(path string, v value)) error {
 // flattener builds paths in one reused buffer; a path becomes a string only when
 // a scalar is emitted.
 type flattener struct {
-	scanner
+	jsonscan.Scanner
 	path []byte
 	emit func(string, value)
 }
@@ -95,71 +96,62 @@ func (f *flattener) push(name []byte) int {
 
 func (f *flattener) walk(depth int) error {
 	if depth >= maxDepth {
-		raw, err := f.skipValue()
+		raw, err := f.SkipValue()
 		if err != nil {
 			return err
 		}
 		f.emit(fieldNames.get(f.path), stringValue(string(raw)))
 		return nil
 	}
-	switch c := f.peek(); {
+	switch c := f.Peek(); {
 	case c == '{':
 		return f.object(depth)
 	case c == '[':
 		return f.array(depth)
 	case c == '"':
-		s, err := f.str()
+		s, err := f.Bytes()
 		if err != nil {
 			return err
 		}
-		f.emit(fieldNames.get(f.path), stringValue(s))
+		f.emit(fieldNames.get(f.path), stringValue(string(s)))
 	case c == '-' || '0' <= c && c <= '9':
-		lit, err := f.number()
+		lit, err := f.Number()
 		if err != nil {
 			return err
 		}
-		v, err := parseFloat(lit)
+		v, err := jsonscan.ParseFloat(lit)
 		if err != nil {
 			return fmt.Errorf("number %s at %q: %w", lit, f.path, err)
 		}
 		f.emit(fieldNames.get(f.path), numberValue(v))
 	case c == 't' || c == 'f':
-		if err := f.literal(literals[c]); err != nil {
+		if err := f.Literal(); err != nil {
 			return err
 		}
 		f.emit(fieldNames.get(f.path), value{kind: kindBool, b: c == 't'})
 	case c == 'n':
-		return f.literal("null")
+		return f.Literal()
 	default:
-		return f.errorf("invalid character looking for beginning of value")
+		return f.Errorf("invalid character looking for beginning of value")
 	}
 	return nil
 }
 
 func (f *flattener) object(depth int) error {
-	f.pos++ // '{'
-	if f.peek() == '}' {
-		f.pos++
+	f.Pos++ // '{'
+	if f.Peek() == '}' {
+		f.Pos++
 		return nil
 	}
 	for {
-		if f.peek() != '"' {
-			return f.errorf("expected object key")
+		if f.Peek() != '"' {
+			return f.Errorf("expected object key")
 		}
-		start := f.pos
-		name, plain, err := f.rawString()
+		name, err := f.Bytes()
 		if err != nil {
 			return err
 		}
-		if !plain && !(utf8.Valid(name) && !hasBackslash(name)) {
-			f.pos = start
-			s, err := f.str()
-			if err != nil {
-				return err
-			}
-			name = []byte(s)
-		}
-		if err := f.expect(':'); err != nil {
+		if err := f.Expect(':'); err != nil {
 			return err
 		}
 		restore := f.push(name)
@@ -167,22 +159,22 @@ func (f *flattener) object(depth int) error {
 			return err
 		}
 		f.path = f.path[:restore]
-		switch f.peek() {
+		switch f.Peek() {
 		case ',':
-			f.pos++
+			f.Pos++
 		case '}':
-			f.pos++
+			f.Pos++
 			return nil
 		default:
-			return f.errorf("expected ',' or '}' after object value")
+			return f.Errorf("expected ',' or '}' after object value")
 		}
 	}
 }
 
 func (f *flattener) array(depth int) error {
-	f.pos++ // '['
-	if f.peek() == ']' {
-		f.pos++
+	f.Pos++ // '['
+	if f.Peek() == ']' {
+		f.Pos++
 		return nil
 	}
 	var index [20]byte
@@ -195,14 +187,14 @@ func (f *flattener) array(depth int) error {
 			return err
 		}
 		f.path = f.path[:restore]
-		switch f.peek() {
+		switch f.Peek() {
 		case ',':
-			f.pos++
+			f.Pos++
 		case ']':
-			f.pos++
+			f.Pos++
 			return nil
 		default:
-			return f.errorf("expected ',' or ']' after array element")
+			return f.Errorf("expected ',' or ']' after array element")
 		}
 	}
 }
@@ -212,24 +204,24 @@ func (f *flattener) array(depth int) error {
 func (f *flattener) rest() error {
 	buf := []byte{'['}
 	for {
-		raw, err := f.skipValue()
+		raw, err := f.SkipValue()
 		if err != nil {
 			return err
 		}
 		buf = append(buf, raw...)
-		switch f.peek() {
+		switch f.Peek() {
 		case ',':
-			f.pos++
+			f.Pos++
 			buf = append(buf, ',')
 		case ']':
-			f.pos++
+			f.Pos++
 			buf = append(buf, ']')
 			restore := f.push([]byte("more"))
 			f.emit(fieldNames.get(f.path), stringValue(string(buf)))
 			f.path = f.path[:restore]
 			return nil
 		default:
-			return f.errorf("expected ',' or ']' after array element")
+			return f.Errorf("expected ',' or ']' after array element")
 		}
 	}
 }

@@ -2,6 +2,8 @@ package frames
 
 import (
 	"bytes"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
 // obsScan reads a queue observation body in one pass over its bytes. It handles
@@ -10,7 +12,7 @@ import (
 // decodes with encoding/json instead, so results and errors stay exactly those of
 // json.Unmarshal.
 type obsScan struct {
-	walker
+	jsonscan.Walker
 	cells     []cell
 	mediaType string
 	stats     []stat
@@ -26,9 +28,9 @@ type stat struct {
 // observationsFast appends the cells of body to cells; ok is false when the body
 // must be decoded the slow way (cells then holds nothing new).
 func observationsFast(body []byte, cells []cell) (_ []cell, ok bool) {
-	o := obsScan{walker: walker{scanner{data: body}}, cells: cells}
+	o := obsScan{Walker: jsonscan.NewWalker(body), cells: cells}
 	first := len(cells)
-	if !o.top() || o.peek() != 0 || o.pos < len(body) {
+	if !o.top() || !o.AtEnd() {
 		return cells[:first], false
 	}
 	for i := first; i < len(o.cells); i++ {
@@ -45,36 +47,36 @@ var (
 )
 
 func (o *obsScan) top() bool {
-	return o.fields(topKeys, func(key []byte) bool {
+	return o.Fields(topKeys, func(key []byte) bool {
 		switch string(key) {
 		case "group":
-			return o.fields(groupKeys, func(key []byte) bool {
+			return o.Fields(groupKeys, func(key []byte) bool {
 				switch string(key) {
 				case "queueId":
-					_, ok := o.text()
+					_, ok := o.Text()
 					return ok
 				case "mediaType":
 					var ok bool
-					o.mediaType, ok = o.string()
+					o.mediaType, ok = o.Str()
 					return ok
 				}
-				return o.skip()
+				return o.Skip()
 			})
 		case "data":
-			return o.elements(func() bool {
-				return o.fields(dataKeys, func(key []byte) bool {
+			return o.Elements(func() bool {
+				return o.Fields(dataKeys, func(key []byte) bool {
 					switch string(key) {
 					case "interval":
-						_, ok := o.text()
+						_, ok := o.Text()
 						return ok
 					case "metrics":
-						return o.elements(o.metric)
+						return o.Elements(o.metric)
 					}
-					return o.skip()
+					return o.Skip()
 				})
 			})
 		}
-		return o.skip()
+		return o.Skip()
 	})
 }
 
@@ -82,19 +84,19 @@ func (o *obsScan) top() bool {
 func (o *obsScan) metric() bool {
 	var metric, qualifier []byte
 	o.stats = o.stats[:0]
-	ok := o.fields(metricKeys, func(key []byte) bool {
+	ok := o.Fields(metricKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
 		case "metric":
-			metric, ok = o.text()
+			metric, ok = o.Text()
 			return ok
 		case "qualifier":
-			qualifier, ok = o.text()
+			qualifier, ok = o.Text()
 			return ok
 		case "stats":
-			return o.fields(nil, o.stat)
+			return o.Fields(nil, o.stat)
 		}
-		return o.skip()
+		return o.Skip()
 	})
 	if !ok {
 		return false
@@ -125,16 +127,8 @@ func (o *obsScan) stat(key []byte) bool {
 			return false // duplicate: json.Unmarshal's last-wins map, decoded the slow way
 		}
 	}
-	c := o.peek()
-	if c != '-' && (c < '0' || c > '9') {
-		return false
-	}
-	lit, err := o.number()
-	if err != nil {
-		return false
-	}
-	v, err := parseFloat(lit)
-	if err != nil {
+	v, ok := o.Float()
+	if !ok {
 		return false
 	}
 	rank := statOrder[string(key)]

@@ -23,12 +23,12 @@ var obsCases = []string{
 func TestObservationsFastMatchesUnmarshal(t *testing.T) {
 	fast := 0
 	for _, body := range obsCases {
-		if checkFastMatchesSlow(t, observationsFast, observationsSlow, []byte(body)) {
+		if checkFastMatchesSlow(t, arrivalTimed(observationsFast), observationsSlow, []byte(body)) {
 			fast++
 		}
 	}
 	for _, body := range []string{obsVoice1, obsVoice2, obsChat} {
-		if !checkFastMatchesSlow(t, observationsFast, observationsSlow, []byte(body)) {
+		if !checkFastMatchesSlow(t, arrivalTimed(observationsFast), observationsSlow, []byte(body)) {
 			t.Errorf("typical body not on the fast path: %s", body)
 		}
 	}
@@ -36,7 +36,7 @@ func TestObservationsFastMatchesUnmarshal(t *testing.T) {
 		t.Errorf("only %d bodies took the fast path", fast)
 	}
 	many := `{"data":[{"metrics":[` + strings.TrimSuffix(strings.Repeat(`{"metric":"tX","stats":{"sum":1,"count":2,"b":3,"a":4,"min":5}},`, 50), ",") + `]}]}`
-	if !checkFastMatchesSlow(t, observationsFast, observationsSlow, []byte(many)) {
+	if !checkFastMatchesSlow(t, arrivalTimed(observationsFast), observationsSlow, []byte(many)) {
 		t.Errorf("%.40s... not on the fast path", many)
 	}
 }
@@ -45,5 +45,7 @@ func FuzzObservationsFast(f *testing.F) {
 	for _, seed := range obsCases {
 		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkFastMatchesSlow(t, observationsFast, observationsSlow, body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFastMatchesSlow(t, arrivalTimed(observationsFast), observationsSlow, body)
+	})
 }

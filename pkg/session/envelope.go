@@ -2,8 +2,8 @@ package session
 
 import (
 	"encoding/json"
-	"strings"
-	"unicode/utf8"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
 // envelope is one socket message as the service sent it. EventBody aliases the
@@ -16,11 +16,8 @@ type envelope struct {
 	} `json:"metadata"`
 }
 
-// maxScanDepth bounds the scanner's recursion; deeper messages take the slow path.
-const maxScanDepth = 256
-
 // decodeEnvelope decodes data in one validating pass for the usual message shape and
-// falls back to encoding/json for anything unusual (escaped or differently-cased keys,
+// falls back to encoding/json for anything unusual (differently-cased or escaped keys,
 // repeated fields, unexpected types, invalid JSON), so the result (and the error) is
 // what json.Unmarshal gives. EventBody may alias data. names, if not nil, interns topic
 // names (one reader's; not safe for concurrent use) so a known topic costs no allocation.
@@ -32,53 +29,38 @@ func decodeEnvelope(data []byte, env *envelope, names map[string]string) error {
 	return json.Unmarshal(data, env)
 }
 
-// envScanner walks one message; ok turns false at the first thing the fast path does
-// not handle exactly like encoding/json.
-type envScanner struct {
-	b  []byte
-	i  int
-	ok bool
-}
+var (
+	envelopeKeys = []string{"topicName", "eventBody", "metadata"}
+	metadataKeys = []string{"CorrelationId"}
+)
 
-// scanEnvelope is decodeEnvelope's fast path; false means "use encoding/json".
+// scanEnvelope is decodeEnvelope's fast path (pkg/jsonscan's walker); false means
+// "use encoding/json".
 func scanEnvelope(data []byte, env *envelope, names map[string]string) bool {
-	s := envScanner{b: data, ok: true}
+	w := jsonscan.NewWalker(data)
 	var topic, body, corr []byte
-	var seenTopic, seenBody, seenMeta bool
-	s.ws()
-	s.object(func(key []byte) {
+	ok := w.Fields(envelopeKeys, func(key []byte) bool {
+		var ok bool
 		switch string(key) {
 		case "topicName":
-			seenTopic = s.once(seenTopic)
-			topic = s.plainString()
+			topic, ok = w.Text()
 		case "eventBody":
-			seenBody = s.once(seenBody)
-			start := s.i
-			s.value(0)
-			body = data[start:s.i]
+			body, ok = w.Raw()
 		case "metadata":
-			seenMeta = s.once(seenMeta)
-			if s.peek() != '{' {
-				s.ok = false
-				return
-			}
-			var seenCorr bool
-			s.object(func(k []byte) {
-				if string(k) == "CorrelationId" {
-					seenCorr = s.once(seenCorr)
-					corr = s.plainString()
-					return
+			ok = w.Fields(metadataKeys, func(key []byte) bool {
+				if string(key) != "CorrelationId" {
+					return w.Skip()
 				}
-				s.otherKey(k, "CorrelationId")
-				s.value(1)
+				var ok bool
+				corr, ok = w.Text()
+				return ok
 			})
 		default:
-			s.otherKey(key, "topicName", "eventBody", "metadata")
-			s.value(0)
+			ok = w.Skip()
 		}
+		return ok
 	})
-	s.ws()
-	if !s.ok || s.i != len(data) {
+	if !ok || !w.AtEnd() {
 		return false
 	}
 	*env = envelope{TopicName: intern(names, topic), EventBody: body}
@@ -104,99 +86,11 @@ func intern(names map[string]string, b []byte) string {
 	return s
 }
 
-// once rejects a repeated field (encoding/json's last-wins or merge is left to it).
-func (s *envScanner) once(seen bool) bool {
-	if seen {
-		s.ok = false
-	}
-	return true
-}
-
-// otherKey rejects a key encoding/json would match to one of names case-insensitively.
-func (s *envScanner) otherKey(key []byte, names ...string) {
-	for _, c := range key {
-		if c >= 0x80 || c == '\\' { // escapes, Unicode folding (the Kelvin sign): encoding/json's job
-			s.ok = false
-		}
-	}
-	for _, n := range names {
-		if strings.EqualFold(string(key), n) {
-			s.ok = false
-		}
-	}
-}
-
-func (s *envScanner) peek() byte {
-	if s.i < len(s.b) {
-		return s.b[s.i]
-	}
-	return 0
-}
-
-func (s *envScanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-// object scans {"key": value, ...}; field gets the key's raw (still escaped) bytes and
-// must consume the value after the colon.
-func (s *envScanner) object(field func(key []byte)) {
-	if !s.ok || s.peek() != '{' {
-		s.ok = false
-		return
-	}
-	s.i++
-	s.ws()
-	if s.peek() == '}' {
-		s.i++
-		return
-	}
-	for s.ok {
-		key := s.str()
-		s.ws()
-		if !s.ok || s.peek() != ':' {
-			s.ok = false
-			return
-		}
-		s.i++
-		s.ws()
-		field(key)
-		s.ws()
-		switch s.peek() {
-		case ',':
-			s.i++
-			s.ws()
-		case '}':
-			s.i++
-			return
-		default:
-			s.ok = false
-		}
-	}
-}
-
-// plainString scans a string without escapes and returns its contents; escapes,
-// control bytes and invalid UTF-8 (which encoding/json rewrites) fail the fast path.
-func (s *envScanner) plainString() []byte {
-	if !s.ok || s.peek() != '"' {
-		s.ok = false
-		return nil
-	}
-	start := s.i + 1
-	j := start
-	for j < len(s.b) && !special[s.b[j]] {
-		j++
-	}
-	if j == len(s.b) || s.b[j] != '"' || !utf8.Valid(s.b[start:j]) {
-		s.ok = false
-		return nil
-	}
-	s.i = j + 1
-	return s.b[start:j]
+// DecodeEnvelope is the socket reader's envelope decoder for callers outside the
+// session: the ingestion benchmark's bare loop measures this same code. names is as
+// for decodeEnvelope; body aliases data.
+func DecodeEnvelope(data []byte, names map[string]string) (topic string, body json.RawMessage, correlationID string, err error) {
+	var env envelope
+	err = decodeEnvelope(data, &env, names)
+	return env.TopicName, env.EventBody, env.Metadata.CorrelationID, err
 }
