@@ -73,7 +73,7 @@ func TestGoldenObservationShapes(t *testing.T) {
 // Both shapes take the fast scan, and it agrees with the slow decoding.
 func TestObservationShapesFastMatchesSlow(t *testing.T) {
 	for _, body := range []string{obsObserved1, obsObserved2, obsAggregates1, obsAggregates2} {
-		if !checkFastMatchesSlow(t, observationsFast, observationsSlow, []byte(body)) {
+		if !checkFastMatchesSlow(t, arrivalTimed(observationsFast), observationsSlow, []byte(body)) {
 			t.Errorf("the fast scan declined a %d-byte body of the real shape", len(body))
 		}
 	}
