@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   assertNoSecretInTranscript,
   createDatasource,
+  gf,
   deleteDatasource,
   lastValue,
   newQueueId,
@@ -46,6 +47,22 @@ describe('queries through /api/ds/query', { skip }, () => {
     });
     const labels = got.json.results.A.frames[0].schema.fields[1].labels;
     assert.equal(labels.queueId, queue);
+    assert.equal(labels.queueName, queue, 'a queue the directory does not know is named by its id');
+  });
+
+  it('labels series with the queue name from the directory, not only the id', async () => {
+    const queues = await gf('GET', `/api/datasources/uid/${uid}/resources/queues`);
+    const named = queues.json.items[0];
+    assert.ok(named?.name, queues.text);
+    const q = { ...events, ids: [named.id], format: 'latest' };
+    await query(uid, [q]); // subscribes the topic
+    const labels = await waitFor(`a series labelled queueName=${named.name}`, async () => {
+      await publish(obsTopic(named.id), observation(named.id, 2));
+      const r = await query(uid, [q]);
+      const l = r.json?.results?.A?.frames?.[0]?.schema?.fields?.[1]?.labels;
+      return l?.queueName === named.name ? l : undefined;
+    });
+    assert.equal(labels.queueId, named.id);
   });
 
   it('answers format latest with the last value per queue', async () => {
