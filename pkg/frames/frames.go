@@ -22,17 +22,7 @@ type Options struct {
 // then holds the good events and err wraps ErrMalformed with the count, so the
 // caller can count them and still use the frame. The frame is never nil.
 func Build(topic string, events []event.Event, opts Options) (*data.Frame, error) {
-	fam, labels := Detect(topic)
-	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
-	bad, err := fill(t, extractorFor(fam), events)
-	f := t.frame(true)
-	markTimeSeries(f, fam)
-	if bad > 0 {
-		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning,
-			Text: fmt.Sprintf("%d event(s) with a malformed body were left out", bad)})
-		return f, fmt.Errorf("topic %s: %d of %d events left out: %w", topic, bad, len(events), err)
-	}
-	return f, nil
+	return build(topic, events, opts, false)
 }
 
 // Latest is the one-row frame of the topic's latest state (stat panels, tables,
@@ -43,13 +33,20 @@ func Build(topic string, events []event.Event, opts Options) (*data.Frame, error
 // bodies are left out as in Build: the frame is then built from the others and err
 // wraps ErrMalformed.
 func Latest(topic string, events []event.Event, opts Options) (*data.Frame, error) {
+	return build(topic, events, opts, true)
+}
+
+// build is Build, or Latest when latest is set.
+func build(topic string, events []event.Event, opts Options, latest bool) (*data.Frame, error) {
 	fam, labels := Detect(topic)
-	if fam != QueueObservations && len(events) > 1 {
+	if latest && fam != QueueObservations && len(events) > 1 {
 		events = events[len(events)-1:]
 	}
 	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
 	bad, err := fill(t, extractorFor(fam), events)
-	t.keepLastValues()
+	if latest {
+		t.keepLastValues()
+	}
 	f := t.frame(true)
 	markTimeSeries(f, fam)
 	if bad > 0 {
