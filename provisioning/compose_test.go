@@ -149,7 +149,7 @@ func simulatorFlags(t *testing.T) simFlags {
 		known[m[1]] = true
 	}
 	s := readCompose(t).Services["simulator"]
-	f := simFlags{addr: "127.0.0.1:8080", clientID: "sim-client", seed: 1, queues: 5, agents: 20,
+	f := simFlags{addr: "127.0.0.1:8080", clientID: "sim-client", seed: 1, queues: 5, agents: 20, rate: 0.2,
 		clientSecret: s.Environment["SIM_CLIENT_SECRET"]}
 	for _, arg := range s.Command {
 		name, val, ok := strings.Cut(strings.TrimLeft(arg, "-"), "=")
@@ -179,12 +179,32 @@ func simulatorFlags(t *testing.T) simFlags {
 			f.queues = int(num())
 		case "agents":
 			f.agents = int(num())
+		case "rate":
+			f.rate = composeFloat(t, name, val)
 		}
 	}
 	if f.clientSecret == "" {
 		f.clientSecret = "sim-secret"
 	}
 	return f
+}
+
+// composeFloat reads a number flag's value, taking the default of a ${VAR:-default}
+// substitution (what the demo runs when the variable is unset).
+func composeFloat(t *testing.T, name, val string) float64 {
+	t.Helper()
+	if inner, ok := strings.CutPrefix(val, "${"); ok && strings.HasSuffix(inner, "}") {
+		_, def, ok := strings.Cut(strings.TrimSuffix(inner, "}"), ":-")
+		if !ok {
+			t.Fatalf("simulator -%s=%s: give the variable a default (${VAR:-value})", name, val)
+		}
+		val = def
+	}
+	n, err := strconv.ParseFloat(val, 64)
+	if err != nil {
+		t.Fatalf("simulator -%s=%s: %v", name, val, err)
+	}
+	return n
 }
 
 func TestComposeSimulator(t *testing.T) {

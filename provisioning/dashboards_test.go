@@ -157,7 +157,8 @@ func checkOverlaps(t *testing.T, ps []panel) {
 }
 
 // TestLiveDashboardCoversTheWallboard keeps the panels the demo promises: queue
-// observations, agents' routing status, conversations, and the connection's status.
+// observations, agents' routing status and presence (issue #12), conversations, and the
+// connection's status.
 func TestLiveDashboardCoversTheWallboard(t *testing.T) {
 	d, ok := readDashboards(t)["genesys-contact-centre"]
 	if !ok {
@@ -177,6 +178,7 @@ func TestLiveDashboardCoversTheWallboard(t *testing.T) {
 		"events:v2.analytics.queues.{id}.observations:oInteracting",
 		"events:v2.analytics.queues.{id}.observations:oServiceLevel.ratio",
 		"events:v2.users.{id}.routingStatus",
+		"events:v2.users.{id}.presence:systemPresence",
 		"events:v2.routing.queues.{id}.conversations",
 		"status:",
 	} {

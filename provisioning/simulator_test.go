@@ -148,8 +148,9 @@ type simFlags struct {
 	clientID, clientSecret string
 	seed                   int64
 	queues, agents         int
+	rate                   float64 // conversations a second (-rate)
 }
 
 func (f simFlags) String() string {
-	return fmt.Sprintf("seed %d, %d queues, %d agents", f.seed, f.queues, f.agents)
+	return fmt.Sprintf("seed %d, %d queues, %d agents, rate %g/s", f.seed, f.queues, f.agents, f.rate)
 }

@@ -125,6 +125,11 @@ type Server struct {
 	genSteps          atomic.Int64
 	timers            map[int]clockwork.Timer // pending socket_closing closes, stopped by Close
 	timerSeq          int
+	// dropEpoch counts DropAllSockets calls (under mu): a socket whose upgrade began before
+	// a drop and registers after it is dropped at registration, not left open and silent.
+	dropEpoch uint64
+	// upgradeHook (tests only) runs between a socket's 101 and its registration.
+	upgradeHook atomic.Pointer[func()]
 
 	upgrader  websocket.Upgrader
 	handler   http.Handler

@@ -22,6 +22,7 @@ type socket struct {
 	ch      *channel
 	conn    *websocket.Conn
 	token   string // owner token hash, for records
+	epoch   uint64 // Server.dropEpoch when its upgrade began
 	out     chan []byte
 	ctrl    chan frame // control frames (pong, close echo), written before data
 	done    chan struct{}
@@ -36,6 +37,9 @@ type socket struct {
 
 func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	s.mu.Lock()
+	epoch := s.dropEpoch // a DropAllSockets from here on drops this socket too
+	s.mu.Unlock()
 	ch, owner, drop := s.admitUpgrade(w, id)
 	if ch == nil {
 		return
@@ -51,7 +55,10 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		_ = conn.NetConn().Close()
 		return
 	}
-	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, out: make(chan []byte, s.cfg.SocketQueue),
+	if hook := s.upgradeHook.Load(); hook != nil {
+		(*hook)()
+	}
+	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, epoch: epoch, out: make(chan []byte, s.cfg.SocketQueue),
 		ctrl: make(chan frame, 4), done: make(chan struct{})}
 	conn.SetReadLimit(int64(s.cfg.MaxMessageBytes))
 	sk.takeControlFrames()
@@ -116,8 +123,8 @@ func (s *Server) admitUpgrade(w http.ResponseWriter, id string) (ch *channel, ow
 }
 
 // attach makes sk its channel's socket, kicking the previous one; false (connection closed)
-// when the server is closing or the channel vanished during the handshake. On true the
-// caller owns one count of s.wg.
+// when the server is closing, the channel vanished during the handshake or every socket was
+// dropped since the handshake began. On true the caller owns one count of s.wg.
 func (s *Server) attach(sk *socket) bool {
 	ch := sk.ch
 	s.mu.Lock()
@@ -131,6 +138,12 @@ func (s *Server) attach(sk *socket) bool {
 	if s.channels[ch.id] != ch {
 		s.mu.Unlock()
 		s.record(Record{Kind: "upgrade_dropped", Channel: ch.id, Token: sk.token, Status: 101, Detail: "channel vanished during upgrade"})
+		_ = sk.conn.NetConn().Close()
+		return false
+	}
+	if s.dropEpoch != sk.epoch {
+		s.mu.Unlock()
+		s.record(Record{Kind: "upgrade_dropped", Channel: ch.id, Token: sk.token, Status: 101, Detail: "fault: drop all during upgrade"})
 		_ = sk.conn.NetConn().Close()
 		return false
 	}
@@ -205,6 +218,10 @@ func (sk *socket) stallChan() chan struct{} {
 func (s *Server) sockets() []*socket {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.socketsLocked()
+}
+
+func (s *Server) socketsLocked() []*socket {
 	out := make([]*socket, 0, len(s.channels))
 	for _, ch := range s.channels {
 		if ch.sock != nil {

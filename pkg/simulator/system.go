@@ -105,9 +105,13 @@ func (s *Server) SetStall(channelID string, on bool) {
 	}
 }
 
-// DropAllSockets closes every socket abnormally (1006) now.
+// DropAllSockets closes every socket abnormally (1006) now, including those whose upgrade
+// is under way: they are closed when they would register.
 func (s *Server) DropAllSockets() {
-	socks := s.sockets()
+	s.mu.Lock()
+	s.dropEpoch++ // with the list taken under the same lock, no socket falls between the two
+	socks := s.socketsLocked()
+	s.mu.Unlock()
 	s.record(Record{Kind: "fault_drop_all", Detail: itoa(int64(len(socks))) + " sockets"})
 	for _, sk := range socks {
 		sk.abort()

@@ -70,6 +70,7 @@ type Model struct {
 	last          time.Time
 	intervalStart time.Time
 	out           []Event
+	subSteps      int64 // advance calls so far: the work Step did, for tests of its bounds
 }
 
 // NewModel starts the contact centre at start with every agent on queue and idle.
@@ -122,6 +123,7 @@ func (m *Model) Step(now time.Time) []Event {
 			t = now
 		}
 		m.advance(t, t.Sub(m.last))
+		m.subSteps++
 		m.last = t
 	}
 	return m.out
