@@ -27,8 +27,8 @@ describe('Grafana Live stream', { skip }, () => {
   const queue = newQueueId();
   let value = 1;
   const q = { queryType: 'events', topic: 'v2.analytics.queues.{id}.observations', ids: [queue], fields: ['oWaiting'] };
-  const hasWaiting = (v) => (f) =>
-    JSON.stringify(f?.data?.values ?? []).includes(`${v}`) && f?.data?.values?.length > 1;
+  // a packet whose value columns hold v (the time column holds epoch milliseconds, never v)
+  const hasWaiting = (v) => (f) => (f?.data?.values ?? []).some((col) => Array.isArray(col) && col.includes(v));
 
   before(async () => {
     uid = await createDatasource('live');
