@@ -35,20 +35,14 @@ func (s *Server) handleQueues(w http.ResponseWriter, r *http.Request) {
 
 // handleQueue serves GET /api/v2/routing/queues/{id}.
 func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
-	t := s.authenticate(w, r)
-	if t == nil {
-		return
-	}
-	id := r.PathValue("id")
-	for i := range s.pop.Queues {
-		if s.pop.Queues[i].ID == id {
-			s.record(Record{Kind: "queue", Token: t.hash, Status: 200, Detail: id})
-			writeJSON(w, 200, s.queueBody(&s.pop.Queues[i]))
-			return
+	s.serveOne(w, r, "queue", "Queue", func(id string) (map[string]any, bool) {
+		for i := range s.pop.Queues {
+			if s.pop.Queues[i].ID == id {
+				return s.queueBody(&s.pop.Queues[i]), true
+			}
 		}
-	}
-	s.record(Record{Kind: "queue", Token: t.hash, Status: 404, Detail: id})
-	s.writeError(w, 404, "not.found", "Queue "+id+" not found")
+		return nil, false
+	})
 }
 
 // handleUsers serves GET /api/v2/users: id (comma-separated or repeated), state
@@ -87,20 +81,33 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 
 // handleUser serves GET /api/v2/users/{id} (with expand).
 func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) {
+	expand := listParam(r.URL.Query(), "expand")
+	s.serveOne(w, r, "user", "User", func(id string) (map[string]any, bool) {
+		for i := range s.pop.Agents {
+			if a := &s.pop.Agents[i]; a.ID == id {
+				return s.userBody(a, expand), true
+			}
+		}
+		return nil, false
+	})
+}
+
+// serveOne is the shared shape of the single-entity lookups: authenticate, find the
+// path's {id}, record the call, answer the entity or the service's 404.
+func (s *Server) serveOne(w http.ResponseWriter, r *http.Request, kind, noun string, find func(id string) (map[string]any, bool)) {
 	t := s.authenticate(w, r)
 	if t == nil {
 		return
 	}
 	id := r.PathValue("id")
-	for i := range s.pop.Agents {
-		if a := &s.pop.Agents[i]; a.ID == id {
-			s.record(Record{Kind: "user", Token: t.hash, Status: 200, Detail: id})
-			writeJSON(w, 200, s.userBody(a, listParam(r.URL.Query(), "expand")))
-			return
-		}
+	body, ok := find(id)
+	if !ok {
+		s.record(Record{Kind: kind, Token: t.hash, Status: 404, Detail: id})
+		s.writeError(w, 404, "not.found", noun+" "+id+" not found")
+		return
 	}
-	s.record(Record{Kind: "user", Token: t.hash, Status: 404, Detail: id})
-	s.writeError(w, 404, "not.found", "User "+id+" not found")
+	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: id})
+	writeJSON(w, 200, body)
 }
 
 // handleUserMe serves GET /api/v2/users/me: every simulator token is a client-credentials
