@@ -107,6 +107,33 @@ type table struct {
 	rows    int       // expected row count: capacity of each new column
 }
 
+// maxReusedCells bounds what a Streamer's table keeps between frames (cells of 40
+// bytes: ≈ 1.3 MiB): a burst into a wide schema is not held for the stream's life.
+const maxReusedCells = 32 << 10
+
+// reuse empties t for a frame of about rows events against s, keeping the capacity of
+// its time and column slices.
+func (t *table) reuse(s *schema, rows int) {
+	t.s, t.rows, t.changed = s, rows, false
+	t.times = t.times[:0]
+	for i := range t.vals {
+		t.vals[i] = t.vals[i][:0]
+	}
+}
+
+// release drops what the last frame's cells referenced (frame copies the values it
+// renders), and the slices themselves when they grew past maxReusedCells.
+func (t *table) release() {
+	cells := cap(t.times)
+	for i := range t.vals {
+		clear(t.vals[i])
+		cells += cap(t.vals[i])
+	}
+	if cells > maxReusedCells {
+		t.times, t.vals = nil, nil
+	}
+}
+
 // addRow places the cells of one event in the columns. With a field selection, an
 // event that carries none of the selected fields adds no row: observations come as o*
 // and t*/n* bodies in turn, and a row of nulls for every other one would break the
@@ -230,29 +257,36 @@ func (t *table) frame(notices bool) *data.Frame {
 	return f
 }
 
+// newField renders one column. The values are copied: a Streamer's table reuses vals.
 func newField(col column, vals []value) *data.Field {
 	switch col.kind {
 	case kindNumber:
 		out := make([]*float64, len(vals))
+		nums := make([]float64, len(vals))
 		for i := range vals {
 			if vals[i].kind == kindNumber {
-				out[i] = &vals[i].num
+				nums[i] = vals[i].num
+				out[i] = &nums[i]
 			}
 		}
 		return data.NewField(col.name, col.labels, out)
 	case kindBool:
 		out := make([]*bool, len(vals))
+		bs := make([]bool, len(vals))
 		for i := range vals {
 			if vals[i].kind == kindBool {
-				out[i] = &vals[i].b
+				bs[i] = vals[i].b
+				out[i] = &bs[i]
 			}
 		}
 		return data.NewField(col.name, col.labels, out)
 	}
 	out := make([]*string, len(vals))
+	strs := make([]string, len(vals))
 	for i := range vals {
 		if vals[i].kind == kindString {
-			out[i] = &vals[i].str
+			strs[i] = vals[i].str
+			out[i] = &strs[i]
 		}
 	}
 	return data.NewField(col.name, col.labels, out)
