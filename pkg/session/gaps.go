@@ -61,21 +61,25 @@ func (m *Manager) logGapLocked(g event.Gap) {
 
 // dedupe remembers the last n keys (a ring plus a set).
 type dedupe struct {
-	set  map[string]struct{}
-	ring []string
+	set  map[dedupeKey]struct{}
+	ring []dedupeKey
 	next int
 }
 
+// dedupeKey is one notification's identity: its topic's key and its correlation id
+// (a struct, so delivering an event does not build a joined string).
+type dedupeKey struct{ topic, id string }
+
 func newDedupe(n int) *dedupe {
-	return &dedupe{set: make(map[string]struct{}, n), ring: make([]string, n)}
+	return &dedupe{set: make(map[dedupeKey]struct{}, n), ring: make([]dedupeKey, n)}
 }
 
 // add reports false when key was seen recently.
-func (d *dedupe) add(key string) bool {
+func (d *dedupe) add(key dedupeKey) bool {
 	if _, seen := d.set[key]; seen {
 		return false
 	}
-	if old := d.ring[d.next]; old != "" {
+	if old := d.ring[d.next]; old != (dedupeKey{}) {
 		delete(d.set, old)
 	}
 	d.ring[d.next] = key
