@@ -45,6 +45,15 @@ type schema struct {
 	matched   map[string]bool // selections that matched a field
 	conflicts map[string]int  // field name -> values moved to its fallback
 	overflow  int             // values left out because the schema was full
+	byPos     []posColumn     // the column each cell position of the last row went to
+}
+
+// posColumn remembers where the cell at one position of a row went. Events of a topic
+// repeat the same paths in the same order (with interned names, so comparing is
+// cheap), which makes this a hit for nearly every cell and saves the index lookup.
+type posColumn struct {
+	name, mediaType string
+	col             int
 }
 
 func newSchema(topic string, labels data.Labels, fields []string) *schema {
@@ -147,7 +156,7 @@ func (t *table) addRow(at time.Time, cells []cell) {
 		t.times = make([]time.Time, 0, max(t.rows, 1))
 	}
 	t.times = append(t.times, at)
-	for _, c := range cells {
+	for j, c := range cells {
 		name := c.name
 		if name == "" {
 			name = "value" // a body that is a bare scalar
@@ -155,7 +164,7 @@ func (t *table) addRow(at time.Time, cells []cell) {
 		if !t.s.wanted(name) {
 			continue
 		}
-		i := t.place(name, c.mediaType, c.v.kind)
+		i := t.placeAt(j, name, c.mediaType, c.v.kind)
 		if i >= 0 && t.s.cols[i].kind != c.v.kind {
 			t.s.conflicts[name]++
 			i = t.place(name+fallbackSuffix, c.mediaType, kindString)
@@ -213,6 +222,25 @@ func (t *table) keepLastValues() {
 	}
 }
 
+// placeAt is place for the cell at position pos of its row, trying first the column
+// the cell at that position of the previous row went to.
+func (t *table) placeAt(pos int, name, mediaType string, k kind) int {
+	if pos < len(t.s.byPos) {
+		if p := t.s.byPos[pos]; p.name == name && p.mediaType == mediaType {
+			t.growVals()
+			return p.col
+		}
+	}
+	i := t.place(name, mediaType, k)
+	if i >= 0 && pos < 2*MaxFields { // bounded: rows of thousands of cells are not remembered
+		for len(t.s.byPos) <= pos {
+			t.s.byPos = append(t.s.byPos, posColumn{col: -1})
+		}
+		t.s.byPos[pos] = posColumn{name: name, mediaType: mediaType, col: i}
+	}
+	return i
+}
+
 // place returns the column index for a value, or -1 when the schema is full.
 func (t *table) place(name, mediaType string, k kind) int {
 	if _, ok := t.s.index[colKey{name, mediaType}]; !ok && len(t.s.cols) >= MaxFields {
@@ -220,10 +248,15 @@ func (t *table) place(name, mediaType string, k kind) int {
 	}
 	i, created := t.s.columnFor(name, mediaType, k)
 	t.changed = t.changed || created
+	t.growVals()
+	return i
+}
+
+// growVals gives every schema column a slot in vals.
+func (t *table) growVals() {
 	for len(t.vals) < len(t.s.cols) {
 		t.vals = append(t.vals, nil)
 	}
-	return i
 }
 
 func padTo(v []value, n int) []value {
