@@ -110,6 +110,12 @@ func appendFloat(dst []byte, f float64) ([]byte, bool) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return dst, false
 	}
+	// Most values are counts and millisecond sums: whole numbers print as integers,
+	// which strconv does far faster than the shortest-float search (same digits; -0 and
+	// magnitudes near float64's integer precision take the general path).
+	if f == math.Trunc(f) && f != 0 && math.Abs(f) < 1e15 {
+		return strconv.AppendInt(dst, int64(f), 10), true
+	}
 	format := byte('f')
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
 		format = 'e'

@@ -1,6 +1,7 @@
 package livestream
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -37,7 +38,8 @@ func allBytes() string {
 func TestAppendDataPacketMatchesSDK(t *testing.T) {
 	base := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
 	floats := []*float64{ptr(0.0), ptr(math.Copysign(0, -1)), ptr(1e-7), ptr(-1e-6), ptr(1e-6), ptr(1e20), ptr(1e21),
-		ptr(-1e21), ptr(123.456), ptr(math.MaxFloat64), ptr(5e-324), ptr(42.0), nil, ptr(0.1 + 0.2)}
+		ptr(-1e21), ptr(123.456), ptr(math.MaxFloat64), ptr(5e-324), ptr(42.0), nil, ptr(0.1 + 0.2),
+		ptr(-7.0), ptr(999_999_999_999_999.0), ptr(1e15), ptr(-1e15), ptr(float64(1 << 53)), ptr(123456789012.5)}
 	n := len(floats)
 	times := make([]time.Time, n)
 	strs := make([]*string, n)
@@ -156,4 +158,51 @@ func TestBatcherDataOnlyPacketsMatchSDK(t *testing.T) {
 			t.Fatalf("packet %d\n got %s\nwant %s", flush, out.got[flush], want)
 		}
 	}
+}
+
+// BenchmarkDataPacket encodes a 30-row observation-like frame (counts, millisecond
+// sums, a fraction and a string per row) as the Batcher does; BenchmarkDataPacketSDK
+// is the same packet by the SDK.
+func BenchmarkDataPacket(b *testing.B) {
+	f := packetBenchFrame()
+	var buf []byte
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		buf, _ = appendDataPacket(buf[:0], f)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*f.Rows()), "ns/row")
+}
+
+func BenchmarkDataPacketSDK(b *testing.B) {
+	f := packetBenchFrame()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		c, err := data.FrameToJSONCache(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = c.Bytes(data.IncludeDataOnly)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*f.Rows()), "ns/row")
+}
+
+func packetBenchFrame() *data.Frame {
+	const rows = 30
+	times := make([]time.Time, rows)
+	fields := []*data.Field{data.NewField("time", nil, times)}
+	for c := 0; c < 12; c++ {
+		vals := make([]*float64, rows)
+		for r := range vals {
+			if (r+c)%4 != 0 {
+				vals[r] = ptr(float64(r*c*1500 + c))
+			}
+		}
+		fields = append(fields, data.NewField(fmt.Sprintf("m%d", c), nil, vals))
+	}
+	ratio, state := make([]*float64, rows), make([]*string, rows)
+	for r := range times {
+		times[r] = time.UnixMilli(1764748800000 + int64(r)*1000)
+		ratio[r], state[r] = ptr(float64(r)/7), ptr("INTERACTING")
+	}
+	return data.NewFrame("t", append(fields, data.NewField("ratio", nil, ratio), data.NewField("state", nil, state))...)
 }
