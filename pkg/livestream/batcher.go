@@ -38,8 +38,7 @@ type Batcher struct {
 	topics      map[string]*topicBatch // by Topic as sent
 	order       []*topicBatch          // topics with pending events, first arrival first
 	count       int
-	last        []byte      // schema of the last packet sent on this channel (data.IncludeSchemaOnly)
-	lastFrom    *topicBatch // topic of the last packet, if its frame went out as its streamer built it
+	last        []byte // schema of the last packet sent on this channel (data.IncludeSchemaOnly)
 	dropped     uint64
 	scratch     []byte // data-only packets are encoded here, then copied to their own slice
 }
@@ -87,8 +86,7 @@ func (b *Batcher) Flush(dropped uint64) error {
 		if f == nil {
 			continue
 		}
-		noticed := dropped > b.dropped
-		if noticed {
+		if dropped > b.dropped {
 			if f.Meta == nil {
 				f.Meta = &data.FrameMeta{}
 			}
@@ -96,7 +94,7 @@ func (b *Batcher) Flush(dropped uint64) error {
 				Text: fmt.Sprintf("%d events were skipped because the viewer could not keep up", dropped-b.dropped)})
 			b.dropped = dropped
 		}
-		if err := b.send(t, f, changed, noticed); err != nil {
+		if err := b.send(f, changed); err != nil {
 			return fmt.Errorf("send stream packet: %w", err)
 		}
 	}
@@ -114,26 +112,16 @@ func (b *Batcher) reset() {
 	b.count = 0
 }
 
-// send sends f, the frame of t, data-only when its schema is the channel's last (what
-// data.FrameJSONCache.SameSchema compares), else schema and data. A streamer's frames
-// keep their schema until it reports a change, so when the last packet was t's own
-// frame and neither carries a notice added here, the schema is known to be the same
-// without encoding it. Data-only packets, nearly all of a steady stream, are encoded by
-// appendDataPacket when it can.
-func (b *Batcher) send(t *topicBatch, f *data.Frame, changed, noticed bool) error {
-	same := !changed && !noticed && b.lastFrom == t
-	if !same {
-		schema, err := data.FrameToJSON(f, data.IncludeSchemaOnly)
-		if err != nil {
-			return err
-		}
-		same = !changed && b.last != nil && bytes.Equal(schema, b.last)
-		b.last = schema
+// send sends f data-only when its schema is the channel's last (what
+// data.FrameJSONCache.SameSchema compares), else schema and data. Data-only packets,
+// nearly all of a steady stream, are encoded by appendDataPacket when it can.
+func (b *Batcher) send(f *data.Frame, changed bool) error {
+	schema, err := data.FrameToJSON(f, data.IncludeSchemaOnly)
+	if err != nil {
+		return err
 	}
-	b.lastFrom = t
-	if noticed {
-		b.lastFrom = nil
-	}
+	same := !changed && b.last != nil && bytes.Equal(schema, b.last)
+	b.last = schema
 	if same {
 		if pkt, ok := appendDataPacket(b.scratch[:0], f); ok {
 			b.scratch = pkt

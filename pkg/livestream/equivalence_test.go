@@ -57,8 +57,8 @@ func (r *refBatcher) flush(batches [][]event.Event, dropped uint64) error {
 	return nil
 }
 
-// The Batcher (schema known from the streamer, data encoded by appendDataPacket) sends
-// byte for byte what the plain rule sends, over pkg/frames streamers of two topics on
+// The Batcher (data-only packets encoded by appendDataPacket) sends byte for byte what
+// the plain rule sends, over pkg/frames streamers of two topics on
 // one channel, with schemas that grow, repeat and change, and drop notices.
 func TestBatcherMatchesPlainSDKRule(t *testing.T) {
 	const obs = "v2.routing.queues.0b8c4b9e-2f0a-4c55-9d7e-4c3c9f6d1a11.observations"
