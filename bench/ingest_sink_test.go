@@ -11,33 +11,16 @@ import (
 // streamBuffer is pkg/plugin's per-stream hub queue bound.
 const streamBuffer = livestream.Buffer
 
-// ingestSink builds the end of the full path: the hub (history + fan-out) and one live
-// stream over topics turning events into Grafana Live packets. delivered is called with
-// the number of events in each ready packet; stop ends the stream and returns how many
-// events the hub dropped because the stream fell behind.
-func ingestSink(tb testing.TB, topics []string, delivered func(n int)) (sink session.Sink, stop func() (dropped uint64)) {
+// ingestSink builds the end of the full path: the hub (history + fan-out) and the live
+// streams a dashboard over topics runs in the plugin (one Grafana Live channel per
+// topic, flushed on the plugin's tick or event count), turning events into packets.
+// delivered is called with the number of events in each ready packet; streams.Dropped
+// counts the events the hub dropped because a stream fell behind.
+func ingestSink(tb testing.TB, topics []string, delivered func(n int)) (*hub.Hub, *liveStreams) {
 	h := hub.New(hub.Config{})
-	p := newPipeline(h, topics, streamBuffer)
-	p.onCount = delivered
-	done := make(chan struct{})
-	go func() { defer close(done); p.run() }()
-	var once bool
-	stop = func() uint64 {
-		if !once {
-			once = true
-			p.sub.Close()
-			<-done
-		}
-		return p.sub.Dropped()
-	}
-	tb.Cleanup(func() { stop() })
-	return &droppedAware{Hub: h, sub: p}, stop
+	ls := startLiveStreams(h, topics, true, func(p *pipeline) { p.onCount = delivered })
+	tb.Cleanup(ls.Close)
+	return h, ls
 }
 
-// droppedAware lets the benchmark count hub drops as reaching the end (lost, reported).
-type droppedAware struct {
-	*hub.Hub
-	sub *pipeline
-}
-
-var _ session.Sink = (*droppedAware)(nil)
+var _ session.Sink = (*hub.Hub)(nil)

@@ -171,7 +171,8 @@ func (r *replayRig) connect(tb testing.TB, topics []string) (release func()) {
 
 // BenchmarkIngestFull runs the plugin's path on the same replayed stream: the session's
 // socket reader (read, size limit, envelope decode, dedupe, gap bookkeeping), the hub
-// (history + fan-out) and a live stream building Grafana Live packets.
+// (history + fan-out) and the live streams of a dashboard over every sampled topic, one
+// Grafana Live channel per topic as pkg/plugin streams them, building packets.
 func BenchmarkIngestFull(b *testing.B) {
 	sim := simulator.NewTestServer(b, simulator.Config{})
 	smp, msgs, size := loadSample(sim)
@@ -180,17 +181,17 @@ func BenchmarkIngestFull(b *testing.B) {
 	var target atomic.Int64
 	target.Store(1 << 62)
 	done := make(chan struct{}, 1)
-	var sub *droppedAware
-	sink, stop := ingestSink(b, topics, func(n int) {
-		if seen.Add(int64(n))+int64(sub.sub.sub.Dropped()) >= target.Load() {
+	var streams atomic.Pointer[liveStreams]
+	h, ls := ingestSink(b, topics, func(n int) {
+		if seen.Add(int64(n))+int64(streams.Load().Dropped()) >= target.Load() {
 			select {
 			case done <- struct{}{}:
 			default:
 			}
 		}
 	})
-	sub = sink.(*droppedAware)
-	r := newReplayRig(b, msgs, sim, sink)
+	streams.Store(ls)
+	r := newReplayRig(b, msgs, sim, h)
 	release := r.connect(b, topics)
 	defer release()
 	b.SetBytes(int64(size))
@@ -201,7 +202,7 @@ func BenchmarkIngestFull(b *testing.B) {
 	r.rp.send(b, b.N, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	for seen.Load()+int64(sub.sub.sub.Dropped()) < int64(b.N) {
+	for seen.Load()+int64(ls.Dropped()) < int64(b.N) {
 		select {
 		case <-done:
 		case <-time.After(10 * time.Millisecond):
@@ -211,7 +212,8 @@ func BenchmarkIngestFull(b *testing.B) {
 	}
 	b.StopTimer()
 	cpu := cpuTime() - cpu0
-	dropped := stop()
+	ls.Close()
+	dropped := ls.Dropped()
 	// events/s counts events that reached a packet; events the hub dropped because the
 	// stream fell behind its bounded queue are reported apart (they stay in history).
 	reportRate(b, int(seen.Load()), cpu)

@@ -18,7 +18,7 @@ const latencyRun = 2 * time.Second
 // BenchmarkLatency measures the time the plugin adds between an event's arrival (the
 // session stamps Received when it reads the message) and the ready Grafana Live packet
 // that carries it, at rates paced by the replay process (the writer is not in this
-// process). pkg/plugin additionally waits up to its
+// process), through one live stream per topic as pkg/plugin runs them. pkg/plugin additionally waits up to its
 // 100 ms flush tick (or 500 events) before sending: that batching wait is not included.
 func BenchmarkLatency(b *testing.B) {
 	for _, rate := range []int{1000, 10000} {
@@ -47,16 +47,17 @@ func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
 	topics := sampleTopics(smp)
 	var mu sync.Mutex
 	var lat []time.Duration
-	p := newPipeline(h, topics, streamBuffer)
-	p.onPacket = func(evs []event.Event, ready time.Time) {
-		mu.Lock()
-		for _, e := range evs {
-			lat = append(lat, ready.Sub(e.Received))
+	// One stream per topic as the plugin runs them, flushing whenever its queue is empty.
+	ls := startLiveStreams(h, topics, false, func(p *pipeline) {
+		p.onPacket = func(evs []event.Event, ready time.Time) {
+			mu.Lock()
+			for _, e := range evs {
+				lat = append(lat, ready.Sub(e.Received))
+			}
+			mu.Unlock()
 		}
-		mu.Unlock()
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); p.run() }()
+	})
+	defer ls.Close()
 	r := newReplayRig(b, msgs, sim, h)
 	release := r.connect(b, topics)
 	defer release()
@@ -69,14 +70,13 @@ func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
 		mu.Lock()
 		n := len(lat)
 		mu.Unlock()
-		if n+int(p.sub.Dropped()) >= sent || time.Now().After(deadline) {
+		if n+int(ls.Dropped()) >= sent || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	release()
-	p.sub.Close()
-	<-done
+	ls.Close()
 	mu.Lock()
 	defer mu.Unlock()
 	return append([]time.Duration(nil), lat...), sent

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,81 @@ type pipeline struct {
 	batch    []event.Event // events of the current flush, kept only when onPacket is set
 	onPacket func(evs []event.Event, ready time.Time)
 	onCount  func(n int)
+}
+
+// runTicked consumes until the subscription is closed, flushing as pkg/plugin's
+// runStream does: every livestream.FlushEvery (real clock) or at livestream.FlushEvents.
+// The throughput benchmark uses it, so its frames hold what the plugin's would at that
+// rate rather than the one or two events a flush-when-empty stream sees per topic.
+func (p *pipeline) runTicked() {
+	tick := time.NewTicker(livestream.FlushEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case e, ok := <-p.sub.C():
+			if !ok {
+				return
+			}
+			p.b.Add(e)
+			if p.onPacket != nil {
+				p.batch = append(p.batch, e)
+			}
+			if p.b.Len() >= livestream.FlushEvents {
+				p.flush()
+			}
+		case <-tick.C:
+			p.flush()
+		}
+	}
+}
+
+// liveStreams is what a dashboard showing topics runs in pkg/plugin: QueryData splits a
+// query per topic (Query.PerTopic) and each topic streams on its own Grafana Live
+// channel, so each has its own hub subscription, batcher and goroutine (RunStream).
+type liveStreams struct {
+	pipes []*pipeline
+	wg    sync.WaitGroup
+	once  sync.Once
+}
+
+// startLiveStreams starts one stream per topic; ticked selects the plugin's flush policy
+// (runTicked) over flushing whenever the queue is empty (run: processing time only).
+func startLiveStreams(h *hub.Hub, topics []string, ticked bool, setup func(p *pipeline)) *liveStreams {
+	ls := &liveStreams{}
+	for _, t := range topics {
+		p := newPipeline(h, []string{t}, streamBuffer)
+		setup(p)
+		ls.pipes = append(ls.pipes, p)
+		ls.wg.Add(1)
+		go func() {
+			defer ls.wg.Done()
+			if ticked {
+				p.runTicked()
+			} else {
+				p.run()
+			}
+		}()
+	}
+	return ls
+}
+
+// Dropped sums the events the hub dropped because a stream fell behind.
+func (ls *liveStreams) Dropped() uint64 {
+	var n uint64
+	for _, p := range ls.pipes {
+		n += p.sub.Dropped()
+	}
+	return n
+}
+
+// Close ends every stream and waits for their goroutines.
+func (ls *liveStreams) Close() {
+	ls.once.Do(func() {
+		for _, p := range ls.pipes {
+			p.sub.Close()
+		}
+		ls.wg.Wait()
+	})
 }
 
 // countSender is the Grafana Live end: it counts packets and bytes.
@@ -55,6 +131,9 @@ func (p *pipeline) run() {
 
 func (p *pipeline) flush() {
 	n := p.b.Len()
+	if n == 0 {
+		return
+	}
 	if err := p.b.Flush(p.sub.Dropped()); err != nil {
 		panic(err) // countSender never fails
 	}

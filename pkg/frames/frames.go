@@ -110,6 +110,7 @@ type Streamer struct {
 	s         *schema
 	sent      bool // a frame was returned: its schema is the client's
 	malformed atomic.Uint64
+	t         table // reused by every Frame: its columns keep their capacity between flushes
 }
 
 // NewStreamer starts the schema of topic empty.
@@ -123,7 +124,9 @@ func NewStreamer(topic string, opts Options) *Streamer {
 // part of the schema). A nil frame means no event was usable; malformed bodies are
 // skipped and counted (Malformed).
 func (s *Streamer) Frame(events []event.Event) (*data.Frame, bool) {
-	t := &table{s: s.s, rows: len(events)}
+	t := &s.t
+	t.reuse(s.s, len(events))
+	defer t.release()
 	bad, _ := fill(t, s.ex, events)
 	s.malformed.Add(uint64(bad))
 	if len(t.times) == 0 {

@@ -3,6 +3,7 @@ package frames
 import (
 	"flag"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -260,4 +261,53 @@ func TestSchemaIsBounded(t *testing.T) {
 	if err != nil || len(g.Fields) != 3 {
 		t.Fatalf("fallback column: %v %v", names(g), err)
 	}
+}
+
+// A Streamer reuses its table between frames: the frames it returned must hold the
+// same values as Build of the same events (a fresh table), also after later frames.
+func TestStreamerFramesOutliveTheNext(t *testing.T) {
+	for _, tc := range []struct {
+		topic  string
+		bodies []string
+	}{
+		{convTopic, []string{conversationBody1, conversationBody2, conversationBody1}},
+		{obsTopic, []string{obsVoice1, obsVoice2, obsChat}},
+		{presenceTopic, []string{presenceBody1, presenceBody2, presenceBody1}},
+	} {
+		s := NewStreamer(tc.topic, Options{})
+		var held, built []*data.Frame
+		for i, body := range tc.bodies {
+			evs := []event.Event{evt(tc.topic, at(2*i), body), evt(tc.topic, at(2*i+1), tc.bodies[(i+1)%len(tc.bodies)])}
+			f, _ := s.Frame(evs)
+			b, err := Build(tc.topic, evs, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			held, built = append(held, f), append(built, b)
+		}
+		for i := range held {
+			if got, want := cellsByField(held[i]), cellsByField(built[i]); got != want {
+				t.Fatalf("%s: frame %d differs from Build of its events\n got %s\nwant %s", tc.topic, i, got, want)
+			}
+		}
+	}
+}
+
+// cellsByField renders the fields that hold any value, sorted by name and labels.
+func cellsByField(f *data.Frame) string {
+	var out []string
+	for _, fl := range f.Fields {
+		var cells []string
+		has := false
+		for r := 0; r < fl.Len(); r++ {
+			v, ok := fl.ConcreteAt(r)
+			has = has || ok
+			cells = append(cells, fmt.Sprint(v))
+		}
+		if has {
+			out = append(out, fl.Name+fl.Labels.String()+"="+strings.Join(cells, ","))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
 }

@@ -2,6 +2,7 @@ package frames
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
@@ -28,7 +29,13 @@ type stat struct {
 // observationsFast appends the cells of body to cells; ok is false when the body
 // must be decoded the slow way (cells then holds nothing new).
 func observationsFast(body []byte, cells []cell) (_ []cell, ok bool) {
-	o := obsScan{Walker: jsonscan.NewWalker(body), cells: cells}
+	sc := obsScratch.Get().(*obsBuffers)
+	defer obsScratch.Put(sc)
+	o := obsScan{Walker: jsonscan.NewWalker(body), cells: cells, stats: sc.stats[:0], name: sc.name[:0]}
+	defer func() {
+		clear(o.stats[:cap(o.stats)]) // stats hold slices of body: do not keep it alive
+		sc.stats, sc.name = o.stats[:0], o.name[:0]
+	}()
 	first := len(cells)
 	if !o.top() || !o.AtEnd() {
 		return cells[:first], false
@@ -38,6 +45,15 @@ func observationsFast(body []byte, cells []cell) (_ []cell, ok bool) {
 	}
 	return o.cells, true
 }
+
+// obsBuffers is the per-body scratch of obsScan (a metric's stats, a field name),
+// pooled: growing them for every body was ≈ 12 % of building an observation frame.
+type obsBuffers struct {
+	stats []stat
+	name  []byte
+}
+
+var obsScratch = sync.Pool{New: func() any { return new(obsBuffers) }}
 
 var (
 	topKeys    = []string{"group", "data"}

@@ -45,6 +45,15 @@ type schema struct {
 	matched   map[string]bool // selections that matched a field
 	conflicts map[string]int  // field name -> values moved to its fallback
 	overflow  int             // values left out because the schema was full
+	byPos     []posColumn     // the column each cell position of the last row went to
+}
+
+// posColumn remembers where the cell at one position of a row went. Events of a topic
+// repeat the same paths in the same order (with interned names, so comparing is
+// cheap), which makes this a hit for nearly every cell and saves the index lookup.
+type posColumn struct {
+	name, mediaType string
+	col             int
 }
 
 func newSchema(topic string, labels data.Labels, fields []string) *schema {
@@ -107,6 +116,33 @@ type table struct {
 	rows    int       // expected row count: capacity of each new column
 }
 
+// maxReusedCells bounds what a Streamer's table keeps between frames (cells of 40
+// bytes: ≈ 1.3 MiB): a burst into a wide schema is not held for the stream's life.
+const maxReusedCells = 32 << 10
+
+// reuse empties t for a frame of about rows events against s, keeping the capacity of
+// its time and column slices.
+func (t *table) reuse(s *schema, rows int) {
+	t.s, t.rows, t.changed = s, rows, false
+	t.times = t.times[:0]
+	for i := range t.vals {
+		t.vals[i] = t.vals[i][:0]
+	}
+}
+
+// release drops what the last frame's cells referenced (frame copies the values it
+// renders), and the slices themselves when they grew past maxReusedCells.
+func (t *table) release() {
+	cells := cap(t.times)
+	for i := range t.vals {
+		clear(t.vals[i])
+		cells += cap(t.vals[i])
+	}
+	if cells > maxReusedCells {
+		t.times, t.vals = nil, nil
+	}
+}
+
 // addRow places the cells of one event in the columns. With a field selection, an
 // event that carries none of the selected fields adds no row: observations come as o*
 // and t*/n* bodies in turn, and a row of nulls for every other one would break the
@@ -120,7 +156,7 @@ func (t *table) addRow(at time.Time, cells []cell) {
 		t.times = make([]time.Time, 0, max(t.rows, 1))
 	}
 	t.times = append(t.times, at)
-	for _, c := range cells {
+	for j, c := range cells {
 		name := c.name
 		if name == "" {
 			name = "value" // a body that is a bare scalar
@@ -128,7 +164,7 @@ func (t *table) addRow(at time.Time, cells []cell) {
 		if !t.s.wanted(name) {
 			continue
 		}
-		i := t.place(name, c.mediaType, c.v.kind)
+		i := t.placeAt(j, name, c.mediaType, c.v.kind)
 		if i >= 0 && t.s.cols[i].kind != c.v.kind {
 			t.s.conflicts[name]++
 			i = t.place(name+fallbackSuffix, c.mediaType, kindString)
@@ -186,6 +222,25 @@ func (t *table) keepLastValues() {
 	}
 }
 
+// placeAt is place for the cell at position pos of its row, trying first the column
+// the cell at that position of the previous row went to.
+func (t *table) placeAt(pos int, name, mediaType string, k kind) int {
+	if pos < len(t.s.byPos) {
+		if p := t.s.byPos[pos]; p.name == name && p.mediaType == mediaType {
+			t.growVals()
+			return p.col
+		}
+	}
+	i := t.place(name, mediaType, k)
+	if i >= 0 && pos < 2*MaxFields { // bounded: rows of thousands of cells are not remembered
+		for len(t.s.byPos) <= pos {
+			t.s.byPos = append(t.s.byPos, posColumn{col: -1})
+		}
+		t.s.byPos[pos] = posColumn{name: name, mediaType: mediaType, col: i}
+	}
+	return i
+}
+
 // place returns the column index for a value, or -1 when the schema is full.
 func (t *table) place(name, mediaType string, k kind) int {
 	if _, ok := t.s.index[colKey{name, mediaType}]; !ok && len(t.s.cols) >= MaxFields {
@@ -193,10 +248,15 @@ func (t *table) place(name, mediaType string, k kind) int {
 	}
 	i, created := t.s.columnFor(name, mediaType, k)
 	t.changed = t.changed || created
+	t.growVals()
+	return i
+}
+
+// growVals gives every schema column a slot in vals.
+func (t *table) growVals() {
 	for len(t.vals) < len(t.s.cols) {
 		t.vals = append(t.vals, nil)
 	}
-	return i
 }
 
 func padTo(v []value, n int) []value {
@@ -230,29 +290,36 @@ func (t *table) frame(notices bool) *data.Frame {
 	return f
 }
 
+// newField renders one column. The values are copied: a Streamer's table reuses vals.
 func newField(col column, vals []value) *data.Field {
 	switch col.kind {
 	case kindNumber:
 		out := make([]*float64, len(vals))
+		nums := make([]float64, len(vals))
 		for i := range vals {
 			if vals[i].kind == kindNumber {
-				out[i] = &vals[i].num
+				nums[i] = vals[i].num
+				out[i] = &nums[i]
 			}
 		}
 		return data.NewField(col.name, col.labels, out)
 	case kindBool:
 		out := make([]*bool, len(vals))
+		bs := make([]bool, len(vals))
 		for i := range vals {
 			if vals[i].kind == kindBool {
-				out[i] = &vals[i].b
+				bs[i] = vals[i].b
+				out[i] = &bs[i]
 			}
 		}
 		return data.NewField(col.name, col.labels, out)
 	}
 	out := make([]*string, len(vals))
+	strs := make([]string, len(vals))
 	for i := range vals {
 		if vals[i].kind == kindString {
-			out[i] = &vals[i].str
+			strs[i] = vals[i].str
+			out[i] = &strs[i]
 		}
 	}
 	return data.NewField(col.name, col.labels, out)

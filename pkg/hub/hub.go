@@ -65,7 +65,7 @@ type Hub struct {
 	evicted uint64
 
 	subMu   sync.RWMutex
-	subs    map[string]map[*Subscription]struct{} // by event.Key
+	subs    map[string][]*Subscription // by event.Key; a slice, as publish walks it for every event
 	nsubs   int
 	dropped atomic.Uint64
 }
@@ -106,7 +106,7 @@ func New(cfg Config) *Hub {
 	if cfg.Clock == nil {
 		cfg.Clock = clockwork.NewRealClock()
 	}
-	return &Hub{cfg: cfg, topics: map[string]*topicState{}, byName: map[string]*topicState{}, subs: map[string]map[*Subscription]struct{}{}}
+	return &Hub{cfg: cfg, topics: map[string]*topicState{}, byName: map[string]*topicState{}, subs: map[string][]*Subscription{}}
 }
 
 func (h *Hub) topic(key string) *topicState {

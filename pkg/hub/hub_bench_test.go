@@ -18,6 +18,25 @@ var benchBody = json.RawMessage(`{"group":{"queueId":"8f2b3c1e-0d5a-4b7e-9c61-2a
 func BenchmarkEvent(b *testing.B) {
 	b.Run("lower-case", func(b *testing.B) { benchEvent(b, "v2.analytics.queues.q%03d.observations") })
 	b.Run("mixed-case", func(b *testing.B) { benchEvent(b, "v2.users.U%03d.routingStatus") })
+	b.Run("stream-per-topic", func(b *testing.B) { benchEventStreams(b, "v2.users.U%03d.routingStatus") })
+}
+
+// benchEventStreams gives every topic its own live stream (as pkg/plugin streams each
+// topic on its own channel), never read: every event walks its topic's subscribers.
+func benchEventStreams(b *testing.B, topicFormat string) {
+	clock := clockwork.NewFakeClockAt(time.Now())
+	h := New(Config{Clock: clock, MaxBytes: 4 << 20})
+	topics := make([]string, 200)
+	for i := range topics {
+		topics[i] = fmt.Sprintf(topicFormat, i)
+		defer h.Subscribe(topics[i:i+1], 64).Close()
+	}
+	now := clock.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.Event(event.Event{Topic: topics[i%len(topics)], Body: benchBody, Received: now.Add(time.Duration(i))})
+	}
 }
 
 func benchEvent(b *testing.B, topicFormat string) {

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -33,12 +34,7 @@ func (h *Hub) Subscribe(topics []string, buffer int) *Subscription {
 	}
 	h.subMu.Lock()
 	for _, k := range s.keys {
-		m := h.subs[k]
-		if m == nil {
-			m = map[*Subscription]struct{}{}
-			h.subs[k] = m
-		}
-		m[s] = struct{}{}
+		h.subs[k] = append(h.subs[k], s)
 	}
 	h.nsubs++
 	h.subMu.Unlock()
@@ -57,11 +53,11 @@ func (s *Subscription) Close() {
 		h := s.h
 		h.subMu.Lock()
 		for _, k := range s.keys {
-			if m := h.subs[k]; m != nil {
-				delete(m, s)
-				if len(m) == 0 {
-					delete(h.subs, k)
-				}
+			list := slices.DeleteFunc(h.subs[k], func(o *Subscription) bool { return o == s })
+			if len(list) == 0 {
+				delete(h.subs, k)
+			} else {
+				h.subs[k] = list
 			}
 		}
 		h.nsubs--
@@ -72,7 +68,7 @@ func (s *Subscription) Close() {
 
 func (h *Hub) publish(key string, e event.Event) {
 	h.subMu.RLock()
-	for s := range h.subs[key] {
+	for _, s := range h.subs[key] {
 		select {
 		case s.ch <- e:
 		default:

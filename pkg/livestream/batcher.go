@@ -4,6 +4,7 @@
 package livestream
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -37,8 +38,9 @@ type Batcher struct {
 	topics      map[string]*topicBatch // by Topic as sent
 	order       []*topicBatch          // topics with pending events, first arrival first
 	count       int
-	last        *data.FrameJSONCache // schema of the last packet sent on this channel
+	last        []byte // schema of the last packet sent on this channel (data.IncludeSchemaOnly)
 	dropped     uint64
+	scratch     []byte // data-only packets are encoded here, then copied to their own slice
 }
 
 // topicBatch is one topic's streamer and pending events; the slice is reused across
@@ -110,13 +112,27 @@ func (b *Batcher) reset() {
 	b.count = 0
 }
 
+// send sends f data-only when its schema is the channel's last (what
+// data.FrameJSONCache.SameSchema compares), else schema and data. Data-only packets,
+// nearly all of a steady stream, are encoded by appendDataPacket when it can.
 func (b *Batcher) send(f *data.Frame, changed bool) error {
+	schema, err := data.FrameToJSON(f, data.IncludeSchemaOnly)
+	if err != nil {
+		return err
+	}
+	same := !changed && b.last != nil && bytes.Equal(schema, b.last)
+	b.last = schema
+	if same {
+		if pkt, ok := appendDataPacket(b.scratch[:0], f); ok {
+			b.scratch = pkt
+			// a packet of its own: the sender may keep it after SendBytes returns
+			return b.out.SendBytes(append([]byte(nil), pkt...))
+		}
+	}
 	cache, err := data.FrameToJSONCache(f)
 	if err != nil {
 		return err
 	}
-	same := !changed && b.last != nil && cache.SameSchema(b.last)
-	b.last = &cache
 	if same {
 		return b.out.SendBytes(cache.Bytes(data.IncludeDataOnly))
 	}

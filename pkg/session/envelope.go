@@ -25,8 +25,10 @@ func decodeEnvelope(data []byte, env *envelope, names map[string]string) error {
 	if scanEnvelope(data, env, names) {
 		return nil
 	}
-	*env = envelope{}
-	return json.Unmarshal(data, env)
+	var slow envelope // on the heap only on this path: env itself stays on the caller's stack
+	err := json.Unmarshal(data, &slow)
+	*env = slow
+	return err
 }
 
 var (

@@ -61,25 +61,31 @@ func (m *Manager) logGapLocked(g event.Gap) {
 
 // dedupe remembers the last n keys (a ring plus a set).
 type dedupe struct {
-	set  map[string]struct{}
-	ring []string
+	set  map[dedupeKey]struct{}
+	ring []dedupeKey
 	next int
 }
 
+// dedupeKey is one notification's identity: its topic's key and its correlation id
+// (a struct, so delivering an event does not build a joined string).
+type dedupeKey struct{ topic, id string }
+
 func newDedupe(n int) *dedupe {
-	return &dedupe{set: make(map[string]struct{}, n), ring: make([]string, n)}
+	return &dedupe{set: make(map[dedupeKey]struct{}, n), ring: make([]dedupeKey, n)}
 }
 
-// add reports false when key was seen recently.
-func (d *dedupe) add(key string) bool {
-	if _, seen := d.set[key]; seen {
-		return false
+// add reports false when key was seen recently. Inserting and checking the size tells
+// a new key from a seen one in one map access (keys are ~110 bytes to hash).
+func (d *dedupe) add(key dedupeKey) bool {
+	n := len(d.set)
+	d.set[key] = struct{}{}
+	if len(d.set) == n {
+		return false // already there: nothing evicted, its place in the ring unchanged
 	}
-	if old := d.ring[d.next]; old != "" {
-		delete(d.set, old)
+	if old := d.ring[d.next]; old != (dedupeKey{}) {
+		delete(d.set, old) // never key: key was not in the set, old is
 	}
 	d.ring[d.next] = key
 	d.next = (d.next + 1) % len(d.ring)
-	d.set[key] = struct{}{}
 	return true
 }

@@ -81,7 +81,7 @@ func (m *Manager) system(s *socketConn, topic string, body json.RawMessage) {
 func (m *Manager) deliver(ev event.Event) {
 	m.mu.Lock()
 	key := m.keyLocked(ev.Topic)
-	if ev.CorrelationID != "" && !m.dedupe.add(key+"\x00"+ev.CorrelationID) {
+	if ev.CorrelationID != "" && !m.dedupe.add(dedupeKey{key, ev.CorrelationID}) {
 		m.mu.Unlock()
 		m.ctr.add(&m.ctr.duplicates, 1)
 		return
