@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -197,17 +196,10 @@ func runDemo(t *testing.T, f simFlags, template string, d time.Duration) demoEve
 	defer srv.Close()
 	client := &http.Client{Timeout: 10 * time.Second}
 
-	form := url.Values{"grant_type": {"client_credentials"}}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/oauth/token", strings.NewReader(form.Encode()))
-	req.SetBasicAuth(f.clientID, f.clientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	getJSON(t, client, req, &tok)
+	token := simToken(t, client, srv.URL, f)
 	authed := func(method, path, body string) *http.Request {
 		r, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		r.Header.Set("Authorization", "Bearer "+token)
 		r.Header.Set("Content-Type", "application/json")
 		return r
 	}

@@ -58,18 +58,11 @@ func startSimulator(t *testing.T, f simFlags) simulated {
 	defer srv.Close()
 	client := &http.Client{Timeout: 10 * time.Second}
 
-	form := url.Values{"grant_type": {"client_credentials"}}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/oauth/token", strings.NewReader(form.Encode()))
-	req.SetBasicAuth(f.clientID, f.clientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	getJSON(t, client, req, &tok)
+	token := simToken(t, client, srv.URL, f)
 
-	req, _ = http.NewRequest(http.MethodGet, srv.URL+
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+
 		"/api/v2/notifications/availabletopics?expand=transports,topicParameters,requiresPermissions", nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Authorization", "Bearer "+token)
 	var cat struct {
 		Entities []topicInfo `json:"entities"`
 	}
@@ -125,6 +118,20 @@ func startSimulator(t *testing.T, f simFlags) simulated {
 
 func (s simulated) templateOf(topic string) string {
 	return queryRules{topics: s.topics}.templateOf(topic)
+}
+
+// simToken gets an access token from the simulator at base with f's credentials.
+func simToken(t *testing.T, c *http.Client, base string, f simFlags) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(f.clientID, f.clientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	getJSON(t, c, req, &tok)
+	return tok.AccessToken
 }
 
 func getJSON(t *testing.T, c *http.Client, req *http.Request, v any) {
