@@ -167,7 +167,11 @@ func TestSeedServerSideExpiryDetectedAfterOneDrop(t *testing.T) {
 // Three simulated days with the default 24 h tokens and channels: the manager rotates
 // token and channel about once a day, before expiry, with no failure and no loop.
 func TestThreeDaysSteadyState(t *testing.T) {
-	h := newHarness(t, simulator.Config{}, nil)
+	// Tokens and channels both live 24 h, so a rotation falls due one margin before the
+	// channel expires. The clock moves in 5-minute steps: with the default 60 s margin the
+	// rotation and the expiry land on the same step and race, which continuous time never
+	// does. A 10-minute margin (a setting users choose) puts the rotation a step earlier.
+	h := newHarness(t, simulator.Config{}, func(_ *Config, a *auth.Config) { a.Margin = 10 * time.Minute })
 	h.start(topicA)
 	h.advanceUntil("three days", 5*time.Minute, 73*time.Hour, func() bool { return h.clock.Now().Sub(epoch) >= 72*time.Hour })
 	h.publishSeen(topicA)
