@@ -235,11 +235,15 @@ func (h *harness) publishSeen(topic string) {
 	h.t.Helper()
 	// Publish again until one arrives: a socket the client just closed may still be
 	// registered at the server for a moment and swallow one event.
+	h.eventually("event delivered", func() bool { return h.delivers(topic) })
+}
+
+// delivers publishes one event on topic and reports whether the sink got it within a
+// few ms: a condition for advanceUntil where the clock must move for events to flow.
+func (h *harness) delivers(topic string) bool {
 	before := h.sink.eventCount(topic)
-	h.eventually("event delivered", func() bool {
-		h.sim.Publish(topic, map[string]any{"n": before})
-		return h.settled(func() bool { return h.sink.eventCount(topic) > before })
-	})
+	h.sim.Publish(topic, map[string]any{"n": before})
+	return h.settled(func() bool { return h.sink.eventCount(topic) > before })
 }
 
 const (
