@@ -148,14 +148,10 @@ func (t *table) release() {
 // and t*/n* bodies in turn, and a row of nulls for every other one would break the
 // lines of a panel that shows only oWaiting.
 func (t *table) addRow(at time.Time, cells []cell) {
-	if !t.anyWanted(cells) {
-		return
-	}
 	row := len(t.times)
-	if t.times == nil {
-		t.times = make([]time.Time, 0, max(t.rows, 1))
+	if t.s.selected == nil {
+		t.appendTime(at)
 	}
-	t.times = append(t.times, at)
 	for j, c := range cells {
 		name := c.name
 		if name == "" {
@@ -163,6 +159,9 @@ func (t *table) addRow(at time.Time, cells []cell) {
 		}
 		if !t.s.wanted(name) {
 			continue
+		}
+		if len(t.times) == row {
+			t.appendTime(at) // the first selected value: the event gets its row
 		}
 		i := t.placeAt(j, name, c.mediaType, c.v.kind)
 		if i >= 0 && t.s.cols[i].kind != c.v.kind {
@@ -186,20 +185,11 @@ func (t *table) addRow(at time.Time, cells []cell) {
 	}
 }
 
-func (t *table) anyWanted(cells []cell) bool {
-	if t.s.selected == nil {
-		return true
+func (t *table) appendTime(at time.Time) {
+	if t.times == nil {
+		t.times = make([]time.Time, 0, max(t.rows, 1))
 	}
-	for _, c := range cells {
-		name := c.name
-		if name == "" {
-			name = "value"
-		}
-		if t.s.wanted(name) {
-			return true
-		}
-	}
-	return false
+	t.times = append(t.times, at)
 }
 
 // keepLastValues folds the rows into one: the last row's time and each column's last
