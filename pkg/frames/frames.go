@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -34,6 +35,16 @@ func Build(topic string, events []event.Event, opts Options) (*data.Frame, error
 // wraps ErrMalformed.
 func Latest(topic string, events []event.Event, opts Options) (*data.Frame, error) {
 	return build(topic, events, opts, true)
+}
+
+// LatestSpan is how far before a topic's last event Latest wants the topic's events:
+// for queue observations, the 30-minute interval within which their aggregates are
+// re-published whenever they change; zero (the last event alone) for other families.
+func LatestSpan(topic string) time.Duration {
+	if fam, _ := Detect(topic); fam == QueueObservations {
+		return 30 * time.Minute
+	}
+	return 0
 }
 
 // build is Build, or Latest when latest is set.

@@ -195,6 +195,10 @@ func TestLatestOverBothShapes(t *testing.T) {
 	if got := f.Fields[0].At(0).(time.Time); !got.Equal(at(4)) {
 		t.Errorf("time %v, want the last event's %v", got, at(4))
 	}
+	if LatestSpan(obsTopic) < 30*time.Minute || LatestSpan(presenceTopic) != 0 {
+		t.Errorf("LatestSpan: observations %v (want the aggregates' 30 min), presence %v (want 0)",
+			LatestSpan(obsTopic), LatestSpan(presenceTopic))
+	}
 	// other families: a field the last event lacks is not current
 	p1 := `{"id":"u","presenceDefinition":{"systemPresence":"AVAILABLE"},"message":"back soon"}`
 	p2 := `{"id":"u","presenceDefinition":{"systemPresence":"BUSY"}}`

@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/live"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 )
 
 // dashboardLease keeps a dashboard query's topics subscribed between its QueryData and
@@ -115,19 +116,19 @@ func (d *Datasource) topicFrame(q Query, topic string, from, to time.Time) (*dat
 	return d.frames.Build(topic, d.hub.History(topic, from, to), q.Fields)
 }
 
-// latestWindow is how far before a topic's last event Latest looks for the other
-// shape of a queue observation: the aggregates are re-published within their
-// 30-minute interval whenever they change.
-const latestWindow = 30 * time.Minute
-
 // latestEvents are the events Latest folds into the state at t: the last one before t
-// and those in the window before it (nil when the topic has none yet).
+// and, for families whose bodies are partial, those in frames.LatestSpan before it
+// (nil when the topic has none yet).
 func (d *Datasource) latestEvents(topic string, t time.Time) []event.Event {
 	last, ok := d.hub.LastBefore(topic, t)
 	if !ok {
 		return nil
 	}
-	evs := d.hub.History(topic, last.Received.Add(-latestWindow), last.Received)
+	span := frames.LatestSpan(topic)
+	if span == 0 {
+		return []event.Event{last}
+	}
+	evs := d.hub.History(topic, last.Received.Add(-span), last.Received)
 	if len(evs) == 0 || !evs[len(evs)-1].Received.Equal(last.Received) {
 		evs = append(evs, last)
 	}
