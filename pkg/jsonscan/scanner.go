@@ -75,11 +75,11 @@ func (s *Scanner) RawString() (content []byte, plain bool, err error) {
 	start := s.Pos + 1
 	plain = true
 	d := s.Data
-	for i := start; i < len(d); i++ {
-		c := d[i]
-		if !stringSpecial[c] {
-			continue
+	for i := start; ; i++ {
+		if i = asciiEnd(d, i); i >= len(d) {
+			break
 		}
+		c := d[i]
 		switch {
 		case c == '"':
 			s.Pos = i + 1

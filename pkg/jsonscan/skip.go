@@ -114,11 +114,11 @@ func keyEnd(d []byte, i int) (int, string) {
 // is not one. Bytes ≥ 0x80 need no look when a value is only skipped (encoding/json
 // accepts any bytes there, replacing invalid UTF-8).
 func stringEnd(d []byte, i int) (int, string) {
-	for i++; i < len(d); i++ {
-		c := d[i]
-		if !stringStop[c] {
-			continue
+	for i++; ; i++ {
+		if i = plainEnd(d, i); i >= len(d) {
+			break
 		}
+		c := d[i]
 		if c == '"' {
 			return i + 1, ""
 		}
