@@ -51,7 +51,7 @@ func FuzzHandle(f *testing.F) {
 		}
 		s := &socketConn{done: make(chan struct{})}
 		for i := 0; i < 3; i++ { // repeats: the dedupe and note bounds see them too
-			m.handle(s, data)
+			m.handle(s, data, time.Now())
 		}
 		for _, e := range sink.events {
 			if e.Topic == "" || !json.Valid(e.Body) {

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
 // handle decodes one message; garbage is counted and skipped, never fatal.
 // data may be the reader's reused buffer: nothing kept may alias it.
-func (m *Manager) handle(s *socketConn, data []byte) {
+func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 	if s.names == nil {
 		s.names = map[string]string{}
 	}
@@ -45,7 +46,7 @@ func (m *Manager) handle(s *socketConn, data []byte) {
 		body = append(json.RawMessage(nil), env.EventBody...) // own copy: the hub keeps it
 	}
 	m.deliver(event.Event{Topic: topic, Body: body, CorrelationID: env.Metadata.CorrelationID,
-		Received: m.cfg.Clock.Now()})
+		Received: received})
 }
 
 // system turns a v2.system.* message into a note for the loop.
