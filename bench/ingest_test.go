@@ -172,17 +172,19 @@ func (r *replayRig) connect(tb testing.TB, topics []string) (release func()) {
 // BenchmarkIngestFull runs the plugin's path on the same replayed stream: the session's
 // socket reader (read, size limit, envelope decode, dedupe, gap bookkeeping), the hub
 // (history + fan-out) and the live streams of a dashboard over every sampled topic, one
-// Grafana Live channel per topic as pkg/plugin streams them, building packets.
+// Grafana Live channel per topic as pkg/plugin streams them, with the queue and user
+// name labels of a directory loaded from the simulator, building packets.
 func BenchmarkIngestFull(b *testing.B) {
 	sim := simulator.NewTestServer(b, simulator.Config{})
 	smp, msgs, size := loadSample(sim)
 	topics := sampleTopics(smp)
+	dir := simNames(b, sim)
 	var seen atomic.Int64
 	var target atomic.Int64
 	target.Store(1 << 62)
 	done := make(chan struct{}, 1)
 	var streams atomic.Pointer[liveStreams]
-	h, ls := ingestSink(b, topics, func(n int) {
+	h, ls := ingestSink(b, topics, dir, func(n int) {
 		if seen.Add(int64(n))+int64(streams.Load().Dropped()) >= target.Load() {
 			select {
 			case done <- struct{}{}:

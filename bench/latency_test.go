@@ -45,10 +45,11 @@ func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
 	sim := simulator.NewTestServer(b, simulator.Config{})
 	smp, msgs, _ := loadSample(sim)
 	topics := sampleTopics(smp)
+	dir := simNames(b, sim)
 	var mu sync.Mutex
 	var lat []time.Duration
 	// One stream per topic as the plugin runs them, flushing whenever its queue is empty.
-	ls := startLiveStreams(h, topics, false, func(p *pipeline) {
+	ls := startLiveStreams(h, topics, false, dir, func(p *pipeline) {
 		p.onPacket = func(evs []event.Event, ready time.Time) {
 			mu.Lock()
 			for _, e := range evs {

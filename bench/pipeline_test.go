@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
-	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
 	"github.com/cxlive/genesyscloud-datasource/pkg/livestream"
+	"github.com/cxlive/genesyscloud-datasource/pkg/plugin"
 )
 
 // pipeline is the plugin's live path after the session, running pkg/plugin's own code:
@@ -63,10 +63,10 @@ type liveStreams struct {
 
 // startLiveStreams starts one stream per topic; ticked selects the plugin's flush policy
 // (runTicked) over flushing whenever the queue is empty (run: processing time only).
-func startLiveStreams(h *hub.Hub, topics []string, ticked bool, setup func(p *pipeline)) *liveStreams {
+func startLiveStreams(h *hub.Hub, topics []string, ticked bool, n namer, setup func(p *pipeline)) *liveStreams {
 	ls := &liveStreams{}
 	for _, t := range topics {
-		p := newPipeline(h, []string{t}, streamBuffer)
+		p := newPipeline(h, []string{t}, streamBuffer, n)
 		setup(p)
 		ls.pipes = append(ls.pipes, p)
 		ls.wg.Add(1)
@@ -110,9 +110,11 @@ func (c *countSender) SendBytes(b []byte) error {
 	return nil
 }
 
-func newPipeline(h *hub.Hub, topics []string, buffer int) *pipeline {
+// newPipeline streams topics as pkg/plugin does, with the queue and user name labels of
+// n (nil: ids only).
+func newPipeline(h *hub.Hub, topics []string, buffer int, n namer) *pipeline {
 	out := &countSender{}
-	newStreamer := func(topic string) livestream.Streamer { return frames.NewStreamer(topic, frames.Options{}) }
+	newStreamer := func(topic string) livestream.Streamer { return plugin.LiveStreamer(n, topic, nil) }
 	return &pipeline{sub: h.Subscribe(topics, buffer), out: out, b: livestream.NewBatcher(newStreamer, out)}
 }
 

@@ -52,7 +52,7 @@ func BenchmarkScale(b *testing.B) {
 		for s := 0; s < scaleStreams; s++ {
 			mine := []string{topics[2*s], topics[2*s+1], topics[rnd.Intn(scaleTopics)], topics[rnd.Intn(scaleTopics)]}
 			releases = append(releases, r.m.Acquire(mine...))
-			p := newPipeline(h, mine, streamBuffer)
+			p := newPipeline(h, mine, streamBuffer, nil) // generated topics: no directory names them
 			p.onCount = func(n int) { delivered.Add(int64(n)) }
 			pipes = append(pipes, p)
 			wg.Add(1)

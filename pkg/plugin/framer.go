@@ -5,6 +5,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
+	"github.com/cxlive/genesyscloud-datasource/pkg/livestream"
 )
 
 // newFramer returns the frame builder (pkg/frames) whose frames carry the names of
@@ -37,6 +38,13 @@ func (a framesAdapter) Latest(topic string, evs []event.Event, fields []string) 
 
 func (a framesAdapter) Streamer(topic string, fields []string) streamer {
 	return namedStreamer{s: frames.NewStreamer(topic, frames.Options{Fields: fields}), names: a.names}
+}
+
+// LiveStreamer is the streamer of one live channel exactly as the plugin builds it:
+// pkg/frames with the name labels of n (nil: ids only). Exported for the ingestion
+// benchmark (bench/), which must measure the plugin's own path, names included.
+func LiveStreamer(n namer, topic string, fields []string) livestream.Streamer {
+	return framesAdapter{names: n}.Streamer(topic, fields)
 }
 
 // namedStreamer adds the name labels to each packet. A name learnt mid-stream changes
