@@ -13,7 +13,7 @@ import (
 // Event is one notification as received on the socket.
 type Event struct {
 	Topic         string          // topicName exactly as the service sent it
-	Body          json.RawMessage // eventBody, untouched
+	Body          json.RawMessage // eventBody, untouched; never modified once delivered (pkg/frames keeps strings that alias it)
 	CorrelationID string          // metadata.CorrelationId, "" if absent
 	Received      time.Time       // arrival time on the session's clock
 }
