@@ -92,12 +92,15 @@ func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
 	if !ok || !c.AtEnd() {
 		return cells[:first], false
 	}
+	// Values read from the body share its bytes (bodyString); the lists joined in
+	// scratch buffers are copied.
 	str := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(string(s))}) }
+	fromBody := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(bodyString(s))}) }
 	if has[0] {
-		str("conversationId", id)
+		fromBody("conversationId", id)
 	}
 	if len(c.queueID) > 0 {
-		str("queueId", c.queueID)
+		fromBody("queueId", c.queueID)
 	}
 	c.cells = append(c.cells, cell{name: "participants.count", v: numberValue(float64(c.participants))})
 	join := sc.join[:0]
@@ -120,7 +123,7 @@ func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
 	str("states", c.states)
 	for i, f := range [][]byte{recording, address, tag} {
 		if has[2+i] {
-			str(convKeys[2+i], f)
+			fromBody(convKeys[2+i], f)
 		}
 	}
 	return c.cells, true

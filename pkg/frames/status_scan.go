@@ -62,7 +62,7 @@ func presenceFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
 	}
 	str := func(name string, has bool, s []byte) {
 		if has {
-			cells = append(cells, cell{name: name, v: stringValue(string(s))})
+			cells = append(cells, cell{name: name, v: stringValue(bodyString(s))})
 		}
 	}
 	if hasDef {
@@ -74,7 +74,7 @@ func presenceFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
 		cells = append(cells, cell{name: "primary", v: value{kind: kindBool, b: primary}})
 	}
 	str("source", hasSource, source)
-	date := string(modified)
+	date := bodyString(modified)
 	cells = append(cells, cell{name: "modifiedDate", v: stringValue(date)})
 	return cells, parseTime(date), true
 }
@@ -115,12 +115,12 @@ func routingStatusFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bo
 		return cells, time.Time{}, true
 	}
 	if hasStatus {
-		cells = append(cells, cell{name: "status", v: stringValue(string(status))})
+		cells = append(cells, cell{name: "status", v: stringValue(bodyString(status))})
 	}
 	if len(start) == 0 {
 		return cells, time.Time{}, true
 	}
-	startTime := string(start)
+	startTime := bodyString(start)
 	cells = append(cells, cell{name: "startTime", v: stringValue(startTime)})
 	return cells, parseTime(startTime), true
 }
