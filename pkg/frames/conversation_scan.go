@@ -95,7 +95,9 @@ func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
 	// Values read from the body share its bytes (bodyString); the lists joined in
 	// scratch buffers are copied.
 	str := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(string(s))}) }
-	fromBody := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(bodyString(s))}) }
+	fromBody := func(name string, s []byte) {
+		c.cells = append(c.cells, cell{name: name, v: stringValue(bodyString(s))})
+	}
 	if has[0] {
 		fromBody("conversationId", id)
 	}
