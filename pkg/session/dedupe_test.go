@@ -1,6 +1,7 @@
 package session
 
 import (
+	"hash/maphash"
 	"strconv"
 	"testing"
 )
@@ -32,8 +33,26 @@ func TestDedupeWindow(t *testing.T) {
 	if d.add(key(3)) {
 		t.Fatal("key 3 is still in the window")
 	}
-	if len(d.set) != n {
-		t.Fatalf("set holds %d keys, window %d", len(d.set), n)
+	if len(d.place) != n {
+		t.Fatalf("the map holds %d keys, window %d", len(d.place), n)
+	}
+}
+
+// A hash shared by two keys never makes a new key a duplicate: the key in the ring
+// place is compared too. Force every key onto one hash by giving the map one entry
+// that points at another key's place.
+func TestDedupeHashIsOnlyACandidate(t *testing.T) {
+	d := newDedupe(4)
+	a := dedupeKey{topic: "t", id: "a"}
+	b := dedupeKey{topic: "t", id: "b"}
+	d.add(a)
+	hb := maphash.String(d.seed, b.topic)*0x9e3779b97f4a7c15 ^ maphash.String(d.seed, b.id)
+	d.place[hb] = d.place[d.ring[0].hash] // b's hash now leads to a's place, as a collision would
+	if !d.add(b) {
+		t.Fatal("a key whose hash leads to another key's place was refused")
+	}
+	if d.add(b) || d.add(a) {
+		t.Fatal("repeats inside the window were accepted")
 	}
 }
 

@@ -58,34 +58,3 @@ func (m *Manager) logGapLocked(g event.Gap) {
 	}
 	m.gapLog = append(m.gapLog, g)
 }
-
-// dedupe remembers the last n keys (a ring plus a set).
-type dedupe struct {
-	set  map[dedupeKey]struct{}
-	ring []dedupeKey
-	next int
-}
-
-// dedupeKey is one notification's identity: its topic's key and its correlation id
-// (a struct, so delivering an event does not build a joined string).
-type dedupeKey struct{ topic, id string }
-
-func newDedupe(n int) *dedupe {
-	return &dedupe{set: make(map[dedupeKey]struct{}, n), ring: make([]dedupeKey, n)}
-}
-
-// add reports false when key was seen recently. Inserting and checking the size tells
-// a new key from a seen one in one map access (keys are ~110 bytes to hash).
-func (d *dedupe) add(key dedupeKey) bool {
-	n := len(d.set)
-	d.set[key] = struct{}{}
-	if len(d.set) == n {
-		return false // already there: nothing evicted, its place in the ring unchanged
-	}
-	if old := d.ring[d.next]; old != (dedupeKey{}) {
-		delete(d.set, old) // never key: key was not in the set, old is
-	}
-	d.ring[d.next] = key
-	d.next = (d.next + 1) % len(d.ring)
-	return true
-}
