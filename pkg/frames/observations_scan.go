@@ -136,7 +136,7 @@ func (o *obsScan) metric() bool {
 	return true
 }
 
-// stat reads one member of stats: a number, kept in statOrder order.
+// stat reads one member of stats: a number, kept in statRank order.
 func (o *obsScan) stat(key []byte) bool {
 	for _, s := range o.stats {
 		if bytes.Equal(s.name, key) {
@@ -147,10 +147,7 @@ func (o *obsScan) stat(key []byte) bool {
 	if !ok {
 		return false
 	}
-	rank := statOrder[string(key)]
-	if rank == 0 {
-		rank = 100
-	}
+	rank := statRank(string(key)) // no allocation: the conversion only feeds the switch
 	s := stat{name: key, rank: rank, v: v}
 	i := len(o.stats)
 	o.stats = append(o.stats, s)
