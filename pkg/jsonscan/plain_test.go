@@ -1,7 +1,9 @@
 package jsonscan
 
 import (
+	"math"
 	"math/rand"
+	"strconv"
 	"testing"
 )
 
@@ -45,5 +47,24 @@ func TestPlainEndMatchesTable(t *testing.T) {
 			}
 		}
 		check(d, rng.Intn(len(d)+1))
+	}
+}
+
+// TestParseFloatMatchesStrconv: the direct path for short integers gives strconv's
+// result, sign of zero included, and everything else still goes to strconv.
+func TestParseFloatMatchesStrconv(t *testing.T) {
+	lits := []string{"0", "-0", "7", "-7", "42", "1764378000000", "-1764378000000", "999999999999999",
+		"-999999999999999", "1000000000000000", "9007199254740993", "12345678901234567890", "1.5", "-0.0",
+		"1e3", "00", "-", "", "1-2", "0x10", "+1"}
+	rng := rand.New(rand.NewSource(2))
+	for i := 0; i < 10000; i++ {
+		lits = append(lits, strconv.FormatInt(rng.Int63n(1<<53)-1<<52, 10))
+	}
+	for _, lit := range lits {
+		got, gotErr := ParseFloat([]byte(lit))
+		want, wantErr := strconv.ParseFloat(lit, 64)
+		if (gotErr == nil) != (wantErr == nil) || got != want || math.Signbit(got) != math.Signbit(want) {
+			t.Fatalf("ParseFloat(%q) = %v, %v; strconv %v, %v", lit, got, gotErr, want, wantErr)
+		}
 	}
 }
