@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"testing"
 	"time"
-
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-
-	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 )
 
 // TestDeliveredBodyOwnsItsBytes: the reader reuses one buffer for every message, and
@@ -15,15 +11,8 @@ import (
 // bodies (event.Event.Body is never modified once delivered), so a body sharing the
 // read buffer would change the values of frames and history under them.
 func TestDeliveredBodyOwnsItsBytes(t *testing.T) {
-	api, err := genesys.New("http://127.0.0.1:1", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sink := &recSink{}
-	m, err := New(Config{Auth: fuzzTokens{}, API: api, Sink: sink, Logger: log.NewNullLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := handleManager(t, sink)
 	s := &socketConn{done: make(chan struct{})}
 	buf := []byte(`{"topicName":"v2.detail.events.conversation.c1.acd.start","eventBody":{"queueId":"q-1","mediaType":"voice"},"metadata":{"CorrelationId":"c1"}}`)
 	m.handle(s, buf, time.Now())

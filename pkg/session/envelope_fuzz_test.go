@@ -21,6 +21,20 @@ func (fuzzTokens) Invalidate(string)                         {}
 func (fuzzTokens) Margin() time.Duration                     { return time.Minute }
 func (fuzzTokens) Stats() (int64, int64)                     { return 0, 0 }
 
+// handleManager is a manager for calling handle directly: no I/O, no loop started.
+func handleManager(tb testing.TB, sink Sink) *Manager {
+	tb.Helper()
+	api, err := genesys.New("http://127.0.0.1:1", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := New(Config{Auth: fuzzTokens{}, API: api, Sink: sink, Logger: log.NewNullLogger()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
 // FuzzHandle feeds arbitrary socket messages to the envelope decoder (owned by the
 // benchmarks/reliability helper): it must never panic, deliver only events with a
 // topic and a valid JSON body, never deliver heartbeats or system messages as events,
@@ -39,16 +53,9 @@ func FuzzHandle(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	api, err := genesys.New("http://127.0.0.1:1", nil)
-	if err != nil {
-		f.Fatal(err)
-	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sink := &recSink{}
-		m, err := New(Config{Auth: fuzzTokens{}, API: api, Sink: sink, Logger: log.NewNullLogger()})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := handleManager(t, sink)
 		s := &socketConn{done: make(chan struct{})}
 		for i := 0; i < 3; i++ { // repeats: the dedupe and note bounds see them too
 			m.handle(s, data, time.Now())

@@ -5,10 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
-	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 )
 
 type nopSink struct{ n int }
@@ -21,15 +18,8 @@ func (s *nopSink) TopicStatus(event.TopicStatus) {}
 // to the sink) on ~700-byte messages over 200 mixed-case topics, each with its own
 // correlation id (more than the dedupe window, so none is a duplicate).
 func BenchmarkHandle(b *testing.B) {
-	api, err := genesys.New("http://127.0.0.1:1", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
 	sink := &nopSink{}
-	m, err := New(Config{Auth: fuzzTokens{}, API: api, Sink: sink, Logger: log.NewNullLogger()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := handleManager(b, sink)
 	msgs := make([][]byte, 20000)
 	for i := range msgs {
 		msgs[i] = fmt.Appendf(nil, `{"topicName":"v2.users.U%03d.routingStatus","version":"2","eventBody":{"id":"8f2b3c1e-0d5a-4b7e-9c61-2a4f5e6d7c8b","routingStatus":{"status":"INTERACTING","startTime":"2026-11-29T01:00:00.000Z"},"data":[{"interval":"2026-11-29T01:00:00.000Z/2026-11-29T01:15:00.000Z","metrics":[{"metric":"oWaiting","stats":{"count":%d}},{"metric":"oServiceLevel","stats":{"ratio":0.8,"numerator":8,"denominator":10,"target":0.8}}]}],"note":"caf\u00e9 \"quoted\""},"metadata":{"CorrelationId":"c-%d"}}`, i%200, i, i)
