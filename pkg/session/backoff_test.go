@@ -70,6 +70,36 @@ func TestBackoffFollowsTimeFailing(t *testing.T) {
 	}
 }
 
+// Only the time down counts: a failure 40 s into a healthy period (less than
+// HealthyAfter, so the same run of failures) after a 20 s outage waits for 0.4·20 s, not
+// 0.4·60 s; the run's down periods add up while it lasts.
+func TestBackoffCountsDowntimeNotUptime(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(epoch)
+	cfg := offlineConfig(t)
+	cfg.Clock, cfg.BackoffCap = clock, 120*time.Second // maxRand: the wait is the ceiling
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.backoffLocked() // the outage begins
+	clock.Advance(20 * time.Second)
+	m.upLocked(clock.Now()) // it ends: 20 s down
+	clock.Advance(40 * time.Second)
+	if got := m.backoffLocked(); got != 8*time.Second {
+		t.Fatalf("after 20 s down and 40 s up: wait %s, want 8s", got)
+	}
+	clock.Advance(10 * time.Second) // still down: 30 s in all
+	if got := m.backoffLocked(); got != 12*time.Second {
+		t.Fatalf("after 30 s down in all: wait %s, want 12s", got)
+	}
+	m.upLocked(clock.Now())
+	m.attempt = 0 // HealthyAfter of health (succeed): the next failure starts afresh
+	clock.Advance(time.Hour)
+	if got := m.backoffLocked(); got != time.Second {
+		t.Fatalf("a new run of failures: wait %s, want the base 1s", got)
+	}
+}
+
 // The two figures the rule is for, over 200 seeds of the rule alone: the retry after a
 // 20 s outage comes within 8 s of its end, and an hour of failures costs at most 60.
 func TestBackoffScheduleBounds(t *testing.T) {

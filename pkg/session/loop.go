@@ -80,6 +80,7 @@ func (m *Manager) succeed(channels int) {
 	if m.healthy.IsZero() {
 		m.healthy = now
 	}
+	m.upLocked(now)
 	if m.attempt > 0 && now.Sub(m.healthy) >= m.cfg.HealthyAfter {
 		m.attempt = 0 // healthy long enough: the next failure starts the backoff afresh
 	}

@@ -41,10 +41,11 @@ type Manager struct {
 	state      string
 	reason     string
 	since      time.Time
-	attempt    int       // consecutive failures since the last healthy period
-	failing    time.Time // when the current run of failures began (valid while attempt > 0)
-	nextTry    time.Time // no handshakes before this (backoff)
-	healthy    time.Time // when everything became connected; zero when not
+	attempt    int           // consecutive failures since the last healthy period
+	downSince  time.Time     // when the current down period began; zero while up
+	downBefore time.Duration // downtime of the earlier down periods of this run of failures
+	nextTry    time.Time     // no handshakes before this (backoff)
+	healthy    time.Time     // when everything became connected; zero when not
 	openGaps   map[string]event.Gap
 	gapLog     []event.Gap // recent closed/opened gaps, bounded
 	checks     []*pingWaiter

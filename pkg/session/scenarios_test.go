@@ -184,3 +184,32 @@ func TestThreeDaysSteadyState(t *testing.T) {
 	}
 	t.Logf("tokens %d, channels %d, pings %d, subscribes %d", h.sim.Count("token"), h.sim.Count("channel_create"), st.Counters.Pings, st.Counters.Subscribes)
 }
+
+// A fault soon after an outage (within HealthyAfter of its end) is backed off by the
+// time the link was down, not by the time since the outage began: a channel expiry 40 s
+// after a 20 s outage of 502s is over within 0.4 × the ≈ 20–28 s down (≤ 15 s here),
+// where counting from the outage's start waited 0.4 × ≈ 60–68 s, at least 16 s (the soak
+// against a real Grafana saw 42 s with faults a minute apart).
+func TestFaultSoonAfterAnOutageBacksOffOnDowntime(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, nil)
+	h.start(topicA)
+	t0 := h.clock.Now()
+	cancel := h.sim.FailHTTP(simulator.HTTPFault{Status: 502})
+	h.sim.DropAllSockets()
+	h.advanceUntil("the end of the 502s", time.Second, time.Minute, func() bool { return h.clock.Since(t0) >= 20*time.Second })
+	cancel()
+	h.advanceUntil("recovery", time.Second, 2*time.Minute, func() bool { return h.state() == StateConnected && h.allConnected() })
+	up := h.clock.Now()
+	h.advanceUntil("40 s of service", time.Second, time.Minute, func() bool { return h.clock.Since(up) >= 40*time.Second })
+	creates := h.sim.Count("channel_create")
+	for _, c := range h.sim.Channels() {
+		h.sim.ExpireChannel(c.ID)
+	}
+	t1 := h.clock.Now()
+	h.advanceUntil("recovery after the channel expiry", time.Second, 2*time.Minute, func() bool {
+		return h.sim.Count("channel_create") > creates && h.allConnected() && h.delivers(topicA)
+	})
+	if took := h.clock.Since(t1); took > 15*time.Second {
+		t.Fatalf("recovered %s after the channel expiry; 0.4 × the downtime so far is at most 11.2 s", took)
+	}
+}
