@@ -1,6 +1,7 @@
 // `npm run e2e`: the end-to-end suites against the Grafana at GRAFANA_URL (docs/e2e.md):
 //   api      node's test runner over tests/api: Grafana's HTTP API, Live and alerting on the plugin
 //   browser  Playwright with @grafana/plugin-e2e: the config page and the query editor
+//   soak     tests/soak: SOAK_MINUTES (30) of streaming through faults; never run by default
 // E2E_SUITES picks some (default "api,browser"). Without GRAFANA_URL there is nothing to test
 // against, so both are reported as skipped (exit 0) instead of failing on a machine without
 // a Grafana server.
@@ -15,10 +16,11 @@ const commands = {
   // one file at a time: the files share the simulator, and its faults are global
   api: ['node', ['--test', '--test-concurrency=1', 'tests/api/']],
   browser: ['npx', ['playwright', 'test', ...process.argv.slice(2)]],
+  soak: ['node', ['--test', '--test-concurrency=1', 'tests/soak/']],
 };
 for (const name of suites) {
   if (!commands[name]) {
-    console.error(`unknown e2e suite ${name}: use api or browser`);
+    console.error(`unknown e2e suite ${name}: use ${Object.keys(commands).join(', ')}`);
     process.exit(2);
   }
   console.log(`e2e ${name} against ${process.env.GRAFANA_URL}`);

@@ -105,8 +105,10 @@ export async function createDatasource(label, { secret = cfg.secret, jsonData = 
   return uid;
 }
 
+/** Deletes a data source; a failure is reported, so no run leaves one behind unnoticed. */
 export async function deleteDatasource(uid) {
-  await gf('DELETE', `/api/datasources/uid/${uid}`);
+  const r = await gf('DELETE', `/api/datasources/uid/${uid}`);
+  assert.ok(r.status === 200 || r.status === 404, `deleting data source ${uid}: ${r.status} ${r.text}`);
 }
 
 /** POST /api/ds/query for the given queries over the last `seconds`. */
