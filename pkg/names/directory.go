@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -22,6 +23,7 @@ const (
 	DefaultRetry      = time.Minute      // after a failed pass
 	DefaultTimeout    = 2 * time.Minute  // one whole pass (every page of both kinds)
 	DefaultMaxEntries = 10000            // per kind: bounds memory and the pages of a pass
+	DefaultIdleAfter  = time.Hour        // no lookup for this long: stop listing until the next one
 	DefaultPageSize   = 100              // the editor's page bound; both endpoints accept it
 )
 
@@ -46,6 +48,11 @@ type Config struct {
 	Timeout    time.Duration
 	MaxEntries int
 	PageSize   int
+	// IdleAfter pauses the refreshes of a directory nobody has looked a name up in
+	// for that long (an unused data source, or one deleted in Grafana, whose instance
+	// the SDK keeps until the plugin restarts): it would otherwise call the service
+	// with its credentials every Every for ever. The next lookup refreshes at once.
+	IdleAfter time.Duration
 }
 
 // Directory maps queue and user ids to names. Start begins the refresh loop; Close
@@ -61,6 +68,9 @@ type Directory struct {
 	done   chan struct{} // closed when the loop has returned
 	start  sync.Once
 	stop   sync.Once
+	used   atomic.Bool   // a lookup since the loop last looked
+	paused atomic.Bool   // the loop waits for a lookup (wake) instead of its timer
+	wake   chan struct{} // one pending wake-up at most
 }
 
 // New returns a Directory that knows no name until its first pass.
@@ -76,9 +86,11 @@ func New(cfg Config) (*Directory, error) {
 	cfg.Timeout = orDefault(cfg.Timeout, DefaultTimeout)
 	cfg.MaxEntries = orDefault(cfg.MaxEntries, DefaultMaxEntries)
 	cfg.PageSize = orDefault(cfg.PageSize, DefaultPageSize)
+	cfg.IdleAfter = orDefault(cfg.IdleAfter, DefaultIdleAfter)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Directory{cfg: cfg, queues: map[string]string{}, users: map[string]string{},
-		ctx: ctx, cancel: cancel, loaded: make(chan struct{}), done: make(chan struct{})}, nil
+		ctx: ctx, cancel: cancel, loaded: make(chan struct{}), done: make(chan struct{}),
+		wake: make(chan struct{}, 1)}, nil
 }
 
 func orDefault[T int | time.Duration](v, def T) T {
@@ -113,14 +125,24 @@ func (d *Directory) UserName(id string) (string, bool) { return d.lookup(&d.user
 
 func (d *Directory) lookup(m *map[string]string, id string) (string, bool) {
 	d.mu.RLock()
-	defer d.mu.RUnlock()
 	name, ok := (*m)[id]
+	d.mu.RUnlock()
+	if !d.used.Load() { // a load, not a store, on the hot path: frames look names up per field
+		d.used.Store(true)
+	}
+	if d.paused.Load() { // answered from memory; the refresh it starts serves the next lookups
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
+	}
 	return name, ok
 }
 
 func (d *Directory) run() {
 	defer close(d.done)
 	first := true
+	lastUse := d.cfg.Clock.Now()
 	for {
 		err := d.Refresh(d.ctx)
 		if first {
@@ -144,6 +166,31 @@ func (d *Directory) run() {
 			return
 		case <-timer.Chan():
 		}
+		if now := d.cfg.Clock.Now(); d.used.Swap(false) {
+			lastUse = now
+		} else if now.Sub(lastUse) >= d.cfg.IdleAfter && !d.sleep() {
+			return
+		}
+	}
+}
+
+// sleep waits, without refreshing, for the next lookup; false when the directory is
+// closed first.
+func (d *Directory) sleep() bool {
+	select {
+	case <-d.wake: // left by a lookup as the last pause ended
+	default:
+	}
+	d.paused.Store(true)
+	defer d.paused.Store(false)
+	if d.used.Load() { // a lookup between the check and the flag: it saw paused unset
+		return true
+	}
+	select {
+	case <-d.ctx.Done():
+		return false
+	case <-d.wake:
+		return true
 	}
 }
 

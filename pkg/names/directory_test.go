@@ -258,3 +258,54 @@ func TestRetryAfterFailure(t *testing.T) {
 		}
 	}
 }
+
+// A directory nobody looks names up in stops listing after IdleAfter (an unused or
+// deleted data source must not call the service every 15 minutes for ever), and the
+// next lookup refreshes at once.
+func TestIdleDirectoryPausesUntilTheNextLookup(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	clock := clockwork.NewFakeClock()
+	l := &fakeLister{queues: []genesys.Entity{{ID: "q0", Name: "Support"}}}
+	d, _ := New(Config{List: l, Clock: clock, Every: 10 * time.Minute, IdleAfter: 30 * time.Minute})
+	d.Start()
+	defer d.Close()
+	<-d.Loaded()
+	calls := func() int { l.mu.Lock(); defer l.mu.Unlock(); return l.calls }
+	perPass := calls() // queues + users, one page each
+	// Passes at 0, 10 and 20 min; at 30 min nobody has looked for 30 min: paused.
+	for i := 0; i < 3; i++ {
+		if err := clock.BlockUntilContext(ctx, 1); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		clock.Advance(10 * time.Minute)
+		time.Sleep(5 * time.Millisecond)
+	}
+	waitFor(ctx, t, func() bool { return d.paused.Load() })
+	if got := calls() / perPass; got != 3 {
+		t.Fatalf("%d passes in 30 idle minutes with IdleAfter 30 min, want 3 (at 0, 10, 20)", got)
+	}
+	clock.Advance(5 * time.Hour)
+	time.Sleep(5 * time.Millisecond)
+	if got := calls() / perPass; got != 3 {
+		t.Fatalf("%d passes after 5 more idle hours, want still 3", got)
+	}
+	l.set(func() { l.queues = []genesys.Entity{{ID: "q0", Name: "Support EMEA"}} })
+	if name, _ := d.QueueName("q0"); name != "Support" { // answered from memory at once
+		t.Fatalf("the waking lookup got %q", name)
+	}
+	waitFor(ctx, t, func() bool { n, _ := d.QueueName("q0"); return n == "Support EMEA" })
+	// In use again: lookups every 10 minutes keep it refreshing.
+	for i := 0; i < 6; i++ {
+		if err := clock.BlockUntilContext(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		d.UserName("u0")
+		clock.Advance(10 * time.Minute)
+		time.Sleep(5 * time.Millisecond)
+	}
+	waitFor(ctx, t, func() bool { return calls()/perPass == 4+6 })
+	if d.paused.Load() {
+		t.Fatal("paused while names are looked up every 10 minutes")
+	}
+}
