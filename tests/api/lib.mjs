@@ -173,6 +173,18 @@ export async function clearFaults() {
   await sim('POST', '/_sim/faults/drop', { upgrades: 0, afterMessages: 0, all: false });
 }
 
+/**
+ * The end of a suite that streamed: stop publishing, close the Live subscriber, clear the
+ * simulator's faults, delete the data source, and prove no secret left the plugin.
+ */
+export async function endStreaming(uid, stopPublishing, live) {
+  await stopPublishing();
+  live?.close();
+  await clearFaults();
+  await deleteDatasource(uid);
+  assertNoSecretInTranscript();
+}
+
 /** Fails if the client secret or a bearer token appears in anything Grafana answered. */
 export function assertNoSecretInTranscript() {
   const all = transcript.join('\n');

@@ -3,10 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  assertNoSecretInTranscript,
-  clearFaults,
   createDatasource,
-  deleteDatasource,
+  endStreaming,
   keepPublishing,
   newQueueId,
   obsTopic,
@@ -33,13 +31,7 @@ describe('Grafana Live stream', { skip }, () => {
   before(async () => {
     uid = await createDatasource('live');
   });
-  after(async () => {
-    await stopPublishing();
-    live?.close();
-    await clearFaults();
-    await deleteDatasource(uid);
-    assertNoSecretInTranscript();
-  });
+  after(() => endStreaming(uid, stopPublishing, live));
 
   it('pushes published events to a subscriber of the query channel', async () => {
     const r = await query(uid, [q]);

@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  assertNoSecretInTranscript,
   cfg,
   clearFaults,
   createDatasource,
-  deleteDatasource,
+  endStreaming,
   gf,
   keepPublishing,
   newQueueId,
@@ -87,13 +86,7 @@ describe(`soak: ${minutes} min of streaming with a fault every ${faultEvery / 10
   before(async () => {
     uid = await createDatasource('soak');
   });
-  after(async () => {
-    await stopPublishing();
-    live?.close();
-    await clearFaults();
-    await deleteDatasource(uid);
-    assertNoSecretInTranscript();
-  });
+  after(() => endStreaming(uid, stopPublishing, live));
 
   it(
     'resumes after every fault, and the plugin process does not grow',
