@@ -178,7 +178,7 @@ func BenchmarkIngestFull(b *testing.B) {
 	sim := simulator.NewTestServer(b, simulator.Config{})
 	smp, msgs, size := loadSample(sim)
 	topics := sampleTopics(smp)
-	dir := simNames(b, sim)
+	dir := simNames(b, sim, topics)
 	var seen atomic.Int64
 	var target atomic.Int64
 	target.Store(1 << 62)

@@ -45,7 +45,7 @@ func measureLatency(b *testing.B, rate int) ([]time.Duration, int) {
 	sim := simulator.NewTestServer(b, simulator.Config{})
 	smp, msgs, _ := loadSample(sim)
 	topics := sampleTopics(smp)
-	dir := simNames(b, sim)
+	dir := simNames(b, sim, topics)
 	var mu sync.Mutex
 	var lat []time.Duration
 	// One stream per topic as the plugin runs them, flushing whenever its queue is empty.

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/names"
+	"github.com/cxlive/genesyscloud-datasource/pkg/plugin"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
 
@@ -19,33 +19,10 @@ type namer interface {
 	UserName(id string) (string, bool)
 }
 
-// simLister lists the simulator's queues and users with a client-credentials token,
-// as the plugin's directory does through its catalog.
-type simLister struct {
-	src *auth.Source
-	api *genesys.Client
-}
-
-func (l simLister) Queues(ctx context.Context, name string, page, size int) (genesys.Page, error) {
-	tok, err := l.src.Token(ctx)
-	if err != nil {
-		return genesys.Page{}, err
-	}
-	return l.api.Queues(ctx, tok.Value, name, page, size)
-}
-
-func (l simLister) Users(ctx context.Context, page, size int) (genesys.Page, error) {
-	tok, err := l.src.Token(ctx)
-	if err != nil {
-		return genesys.Page{}, err
-	}
-	return l.api.Users(ctx, tok.Value, page, size)
-}
-
-// simNames is a name directory loaded from sim, as a data source's would be. It fails
-// the benchmark unless it names the queues and users of the sampled topics, so the
-// labels really are added in what is measured.
-func simNames(tb testing.TB, sim *simulator.Server) *names.Directory {
+// simNames is a name directory loaded from sim through the plugin's own lister, as a
+// data source's would be. It fails the benchmark unless it names the queues and users of
+// topics, so the labels really are added in what is measured.
+func simNames(tb testing.TB, sim *simulator.Server, topics []string) *names.Directory {
 	tb.Helper()
 	hc := &http.Client{Timeout: 10 * time.Second}
 	src, err := auth.New(auth.Config{ClientID: "sim-client", ClientSecret: "sim-secret", LoginURL: sim.URL(), HTTPClient: hc})
@@ -56,7 +33,7 @@ func simNames(tb testing.TB, sim *simulator.Server) *names.Directory {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dir, err := names.New(names.Config{List: simLister{src: src, api: api}, MaxEntries: 100000})
+	dir, err := names.New(names.Config{List: plugin.NameLister(src, api), MaxEntries: 100000})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -67,9 +44,8 @@ func simNames(tb testing.TB, sim *simulator.Server) *names.Directory {
 	case <-time.After(30 * time.Second):
 		tb.Fatal("name directory not loaded after 30 s")
 	}
-	smp, _, _ := loadSample(sim)
 	var named, ids int
-	for _, t := range sampleTopics(smp) {
+	for _, t := range topics {
 		_, labels := frames.Detect(t)
 		if id, ok := labels["queueId"]; ok {
 			ids++

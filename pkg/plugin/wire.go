@@ -71,6 +71,13 @@ type tokenCatalog struct {
 	api *genesys.Client
 }
 
+// NameLister is the lister behind a data source's name directory: the REST lookups
+// with a token that passed the expiry check. Exported for the ingestion benchmark
+// (bench/), which loads a directory the plugin's way.
+func NameLister(src *auth.Source, api *genesys.Client) names.Lister {
+	return &tokenCatalog{src: src, api: api}
+}
+
 // withToken runs fn with a valid token. A 401 means the token died before its expiry
 // (revoked, or the service dropped its sessions): the token is invalidated and fn runs
 // once more with a fresh one, rather than failing every lookup until it would expire.
