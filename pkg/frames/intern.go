@@ -33,17 +33,17 @@ func (t *internTable) get(b []byte) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r := t.read.Load()
+	known := len(t.dirty)
+	if r != nil {
+		known += len(*r)
+		if s, ok := (*r)[string(b)]; ok { // promoted since the lock-free look
+			return s
+		}
+	}
 	if s, ok := t.dirty[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	known := len(t.dirty)
-	if r != nil {
-		known += len(*r)
-		if _, ok := (*r)[s]; ok { // promoted since the lock-free look
-			return (*r)[s]
-		}
-	}
 	if known >= maxInterned {
 		return s
 	}
@@ -65,17 +65,6 @@ func (t *internTable) get(b []byte) string {
 		t.dirty = nil
 	}
 	return s
-}
-
-// size is how many names the table holds.
-func (t *internTable) size() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	n := len(t.dirty)
-	if r := t.read.Load(); r != nil {
-		n += len(*r)
-	}
-	return n
 }
 
 var fieldNames internTable

@@ -6,6 +6,17 @@ import (
 	"unsafe"
 )
 
+// size is how many names the table holds.
+func (t *internTable) size() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := len(t.dirty)
+	if r := t.read.Load(); r != nil {
+		n += len(*r)
+	}
+	return n
+}
+
 func TestInternIsBoundedAndExact(t *testing.T) {
 	var tab internTable
 	for i := 0; i < maxInterned+100; i++ {
