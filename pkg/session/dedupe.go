@@ -22,10 +22,11 @@ type dedupe struct {
 // (a struct, so delivering an event does not build a joined string).
 type dedupeKey struct{ topic, id string }
 
+// dedupeEntry is one ring place; the zero key marks a place not used yet (every key
+// added has a correlation id).
 type dedupeEntry struct {
 	key  dedupeKey
 	hash uint64
-	used bool
 }
 
 func newDedupe(n int) *dedupe {
@@ -34,15 +35,19 @@ func newDedupe(n int) *dedupe {
 
 // add reports false when key was seen recently (without refreshing its place).
 func (d *dedupe) add(key dedupeKey) bool {
-	h := maphash.String(d.seed, key.topic)*0x9e3779b97f4a7c15 ^ maphash.String(d.seed, key.id)
+	h := d.hash(key)
 	if i, ok := d.place[h]; ok && d.ring[i].key == key {
 		return false
 	}
-	if old := &d.ring[d.next]; old.used && d.place[old.hash] == int32(d.next) {
+	if old := &d.ring[d.next]; old.key != (dedupeKey{}) && d.place[old.hash] == int32(d.next) {
 		delete(d.place, old.hash)
 	}
-	d.ring[d.next] = dedupeEntry{key: key, hash: h, used: true}
+	d.ring[d.next] = dedupeEntry{key: key, hash: h}
 	d.place[h] = int32(d.next)
 	d.next = (d.next + 1) % len(d.ring)
 	return true
+}
+
+func (d *dedupe) hash(k dedupeKey) uint64 {
+	return maphash.String(d.seed, k.topic)*0x9e3779b97f4a7c15 ^ maphash.String(d.seed, k.id)
 }

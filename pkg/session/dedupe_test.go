@@ -1,7 +1,6 @@
 package session
 
 import (
-	"hash/maphash"
 	"strconv"
 	"testing"
 )
@@ -46,8 +45,7 @@ func TestDedupeHashIsOnlyACandidate(t *testing.T) {
 	a := dedupeKey{topic: "t", id: "a"}
 	b := dedupeKey{topic: "t", id: "b"}
 	d.add(a)
-	hb := maphash.String(d.seed, b.topic)*0x9e3779b97f4a7c15 ^ maphash.String(d.seed, b.id)
-	d.place[hb] = d.place[d.ring[0].hash] // b's hash now leads to a's place, as a collision would
+	d.place[d.hash(b)] = d.place[d.ring[0].hash] // b's hash now leads to a's place, as a collision would
 	if !d.add(b) {
 		t.Fatal("a key whose hash leads to another key's place was refused")
 	}
