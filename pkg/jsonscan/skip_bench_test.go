@@ -9,7 +9,7 @@ import (
 
 // sampleMessages are socket messages as the simulator sends them (all families), the
 // text the tokenizer reads in production.
-func sampleMessages(b *testing.B) ([][]byte, int64) {
+func sampleMessages() ([][]byte, int64) {
 	sim := simulator.New(simulator.Config{})
 	defer sim.Close()
 	var msgs [][]byte
@@ -24,7 +24,7 @@ func sampleMessages(b *testing.B) ([][]byte, int64) {
 // BenchmarkSkipValue validates whole messages, the work the session does for each
 // body (go test -bench SkipValue ./pkg/jsonscan); MB/s is over message bytes.
 func BenchmarkSkipValue(b *testing.B) {
-	msgs, n := sampleMessages(b)
+	msgs, n := sampleMessages()
 	b.SetBytes(n / int64(len(msgs)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -38,23 +38,23 @@ func BenchmarkSkipValue(b *testing.B) {
 // BenchmarkWalkStrings reads every key and string of whole messages with the Walker,
 // the frames extractors' way (RawString on every key and Text on every string).
 func BenchmarkWalkStrings(b *testing.B) {
-	msgs, n := sampleMessages(b)
+	msgs, n := sampleMessages()
 	b.SetBytes(n / int64(len(msgs)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		w := jsonscan.NewWalker(msgs[i%len(msgs)])
-		if !walkAll(&w, 0) {
+		if !walkAll(&w) {
 			b.Fatal("walk failed")
 		}
 	}
 }
 
-func walkAll(w *jsonscan.Walker, depth int) bool {
+func walkAll(w *jsonscan.Walker) bool {
 	switch w.Peek() {
 	case '{':
-		return w.Fields(nil, func([]byte) bool { return walkAll(w, depth+1) })
+		return w.Fields(nil, func([]byte) bool { return walkAll(w) })
 	case '[':
-		return w.Elements(func() bool { return walkAll(w, depth+1) })
+		return w.Elements(func() bool { return walkAll(w) })
 	case '"':
 		_, ok := w.Text()
 		return ok
