@@ -110,6 +110,11 @@ func TestObservationsQueryPresences(t *testing.T) {
 	if presences[onQueue[0]] != members || routing["IDLE"] != members {
 		t.Errorf("at start: ON_QUEUE %v, IDLE %v, want all %v members", presences[onQueue[0]], routing["IDLE"], members)
 	}
+	// the qualifier is the id the users' own presence carries
+	u := call(t, s, "GET", "/api/v2/users/"+q.MemberIDs[0]+"/presences/purecloud", tok, "").json(t)
+	if id := u["presenceDefinition"].(map[string]any)["id"]; presences[id.(string)] != members {
+		t.Errorf("presence definition %v of a member counts %v", id, presences[id.(string)])
+	}
 }
 
 // TestObservationsQueryMediaType: a mediaType predicate keeps only the queues of that media,
