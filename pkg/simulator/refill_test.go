@@ -213,7 +213,9 @@ func TestRefillAgreesWithNotifications(t *testing.T) {
 					}
 				}
 				r := call(t, s, "POST", obsPath, tok, obsBody(generator.QueueObservationMetrics, pred("queueId", qid)))
-				var got struct{ Results []struct{ Data []map[string]any } }
+				var got struct {
+					Results []struct{ Data []map[string]any }
+				}
 				_ = json.Unmarshal(r.body, &got)
 				if len(got.Results) != 1 || !reflect.DeepEqual(got.Results[0].Data, want) {
 					t.Fatalf("%s: query %s, notification %v", isoTime(now), r.body, want)
