@@ -66,7 +66,7 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids, expand := listParam(q, "id"), listParam(q, "expand")
-	s.servePage(w, r, "users", func() []map[string]any {
+	s.servePage(w, r, "users_list", func() []map[string]any {
 		var items []map[string]any
 		for i := range s.pop.Agents {
 			a := &s.pop.Agents[i]
@@ -137,7 +137,9 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, 
 	if items == nil {
 		items = []map[string]any{}
 	}
-	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: "page " + itoa(int64(number))})
+	// The count of matching entities (every page's) lets a test see how many users or
+	// queues a refill asked for and got.
+	s.record(Record{Kind: kind, Token: t.hash, Status: 200, Detail: "page " + itoa(int64(number)) + ", " + itoa(int64(len(items))) + " matching"})
 	writePage(w, r, items, size, number)
 }
 
@@ -159,18 +161,55 @@ func (s *Server) userBody(a *generator.Agent, expand []string) map[string]any {
 	for _, e := range expand {
 		switch strings.ToLower(e) {
 		case "presence":
-			u["presence"] = map[string]any{"source": "PURECLOUD", "primary": true, "message": "",
-				"presenceDefinition": map[string]any{"id": st.PresenceID, "systemPresence": presenceLabel(st.Presence),
-					"selfUri": "/api/v2/presencedefinitions/" + st.PresenceID},
-				"modifiedDate": isoTime(st.PresenceSince)}
+			u["presence"] = userPresence(a.ID, st)
 		case "routingstatus":
-			u["routingStatus"] = map[string]any{"userId": a.ID, "status": st.Routing, "startTime": isoTime(st.RoutingSince)}
+			u["routingStatus"] = routingStatus(a.ID, st)
 		case "outofoffice":
 			u["outOfOffice"] = map[string]any{"user": map[string]any{"id": a.ID, "selfUri": "/api/v2/users/" + a.ID},
 				"active": false, "indefinite": false}
 		}
 	}
 	return u
+}
+
+// userPresence is a user's UserPresence (platform SDKs) for the PURECLOUD source: the
+// values of the user's last v2.users.{id}.presence notification, systemPresence spelled as
+// REST spells it.
+func userPresence(userID string, st generator.AgentStatus) map[string]any {
+	return map[string]any{"source": "PURECLOUD", "primary": true, "message": "",
+		"presenceDefinition": map[string]any{"id": st.PresenceID, "systemPresence": presenceLabel(st.Presence),
+			"selfUri": "/api/v2/presencedefinitions/" + st.PresenceID},
+		"modifiedDate": isoTime(st.PresenceSince), "selfUri": "/api/v2/users/" + userID + "/presences/purecloud"}
+}
+
+// routingStatus is a user's RoutingStatus (platform SDKs): the values of the user's last
+// v2.users.{id}.routingStatus notification.
+func routingStatus(userID string, st generator.AgentStatus) map[string]any {
+	return map[string]any{"userId": userID, "status": st.Routing, "startTime": isoTime(st.RoutingSince)}
+}
+
+// handleUserPresence serves GET /api/v2/users/{id}/presences/{sourceId}: the PURECLOUD
+// source ("purecloud", any case) of a known user; 404 for an unknown user or another source.
+func (s *Server) handleUserPresence(w http.ResponseWriter, r *http.Request) {
+	s.serveOne(w, r, "user_presence", "User", func(id string) (map[string]any, bool) {
+		if !strings.EqualFold(r.PathValue("source"), "purecloud") {
+			return nil, false
+		}
+		if st, ok := s.model.AgentStatus(id); ok {
+			return userPresence(id, st), true
+		}
+		return nil, false
+	})
+}
+
+// handleUserRoutingStatus serves GET /api/v2/users/{id}/routingstatus; 404 for an unknown user.
+func (s *Server) handleUserRoutingStatus(w http.ResponseWriter, r *http.Request) {
+	s.serveOne(w, r, "user_routingstatus", "User", func(id string) (map[string]any, bool) {
+		if st, ok := s.model.AgentStatus(id); ok {
+			return routingStatus(id, st), true
+		}
+		return nil, false
+	})
 }
 
 // presenceLabel is a system presence as REST spells it ("On Queue", "Break"); notifications

@@ -5,55 +5,61 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator/generator"
 )
 
-// observationQuery is the part of the query body the simulator reads.
+// observationQuery is QueueObservationQuery of the platform SDKs.
 type observationQuery struct {
-	Filter *struct {
-		Type       string      `json:"type"`
-		Predicates []predicate `json:"predicates"`
-		Clauses    []struct {
-			Predicates []predicate `json:"predicates"`
-		} `json:"clauses"`
-	} `json:"filter"`
-	Metrics []string `json:"metrics"`
+	Filter        *analyticsFilter `json:"filter"`
+	Metrics       []string         `json:"metrics"`
+	DetailMetrics []string         `json:"detailMetrics"`
 }
 
-type predicate struct {
-	Dimension string `json:"dimension"`
-	Value     string `json:"value"`
-}
-
+// handleObservationsQuery serves POST /api/v2/analytics/queues/observations/query: the
+// named o* metrics (required; QueueObservationQuery.metrics) of the queues the filter names,
+// one result per queue and media type, with the values the queue's observation notification
+// carries at this moment.
 func (s *Server) handleObservationsQuery(w http.ResponseWriter, r *http.Request) {
 	t := s.authenticate(w, r)
 	if t == nil {
 		return
 	}
+	fail := func(msg string) {
+		s.record(Record{Kind: "observations_query", Token: t.hash, Status: 400, Detail: msg})
+		s.writeError(w, 400, "bad.request", msg)
+	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	var q observationQuery
 	if err := json.Unmarshal(body, &q); err != nil || q.Filter == nil {
-		s.writeError(w, 400, "bad.request", `the body needs a filter, e.g. {"filter":{"type":"or","predicates":[{"dimension":"queueId","value":"<id>"}]},"metrics":["oWaiting"]}`)
+		fail(`the body needs a filter and metrics, e.g. {"filter":{"type":"or","predicates":[{"dimension":"queueId","value":"<id>"}]},"metrics":["oWaiting"]}`)
 		return
 	}
-	preds := append([]predicate{}, q.Filter.Predicates...)
-	for _, c := range q.Filter.Clauses {
-		preds = append(preds, c.Predicates...)
+	if len(q.Metrics) == 0 {
+		fail("metrics is required: name the observation metrics to retrieve (" + strings.Join(generator.QueueObservationMetrics, ", ") + ")")
+		return
 	}
-	var ids []string
-	for _, p := range preds {
-		if p.Dimension == "queueId" && p.Value != "" {
-			ids = append(ids, p.Value)
+	for _, list := range [][]string{q.Metrics, q.DetailMetrics} {
+		if bad := badMetric(list, generator.QueueObservationMetrics); bad != "" {
+			fail("metric " + bad + " is not a queue observation metric; valid metrics are " + strings.Join(generator.QueueObservationMetrics, ", "))
+			return
 		}
 	}
-	if len(ids) == 0 {
-		s.writeError(w, 400, "bad.request", "the filter must name at least one queueId")
+	sel, queues, msg := selection(q.Filter)
+	if msg == "" && queues == 0 {
+		msg = "the filter must name at least one queueId"
+	}
+	if msg != "" {
+		fail(msg)
 		return
 	}
-	results := s.model.Observations(ids, q.Metrics)
-	s.record(Record{Kind: "observations_query", Token: t.hash, Status: 200, Detail: strconv.Itoa(len(ids)) + " queues"})
-	writeJSON(w, 200, map[string]any{"results": results})
+	out := map[string]any{"results": s.model.Observations(sel, q.Metrics)}
+	if inFilter(q.Metrics, "oUserPresences") {
+		out["systemToOrganizationMappings"] = generator.SystemToOrganizationMappings()
+	}
+	s.record(Record{Kind: "observations_query", Token: t.hash, Status: 200, Detail: strconv.Itoa(queues) + " queues"})
+	writeJSON(w, 200, out)
 }
 
 // Population is the simulated organisation's queues and agents (ids for topics).

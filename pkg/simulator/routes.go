@@ -21,7 +21,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v2/users", s.handleUsers)
 	mux.HandleFunc("GET /api/v2/users/me", s.handleUserMe)
 	mux.HandleFunc("GET /api/v2/users/{id}", s.handleUser)
+	mux.HandleFunc("GET /api/v2/users/{id}/presences/{source}", s.handleUserPresence)
+	mux.HandleFunc("GET /api/v2/users/{id}/routingstatus", s.handleUserRoutingStatus)
 	mux.HandleFunc("POST /api/v2/analytics/queues/observations/query", s.handleObservationsQuery)
+	mux.HandleFunc("POST /api/v2/analytics/conversations/aggregates/query", s.handleConversationAggregates)
 	mux.HandleFunc("GET /channels/{id}", s.handleUpgrade)
 	s.controlRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

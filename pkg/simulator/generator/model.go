@@ -164,6 +164,10 @@ func (m *Model) advance(t time.Time, dt time.Duration) {
 	}
 	for _, q := range m.queues {
 		m.assign(q, t)
+	}
+	// Published after every queue's assignments: an agent in several queues changes them all,
+	// and each notification must carry the state the REST observations query reports now.
+	for _, q := range m.queues {
 		m.publishObservations(q, t)
 	}
 }

@@ -131,18 +131,22 @@ func TestObservationsConsistent(t *testing.T) {
 		t.Errorf("%d arrivals in 10 minutes at 0.4/s", total)
 	}
 	// the REST view agrees with the model
-	obs := m.Observations(nil, []string{"oWaiting", "nOffered"})
+	var all []string
+	for _, q := range m.Population().Queues {
+		all = append(all, q.ID)
+	}
+	obs := m.Observations(Selection{QueueIDs: all}, []string{"oWaiting", "nOffered"})
 	if len(obs) != 5 {
 		t.Fatalf("%d observation results", len(obs))
 	}
 	for _, o := range obs {
 		for _, d := range o.Data {
-			if d.Metric != "oWaiting" && d.Metric != "nOffered" {
+			if d.Metric != "oWaiting" {
 				t.Errorf("metric filter let %s through", d.Metric)
 			}
 		}
 	}
-	if got := m.Observations([]string{"nope"}, nil); len(got) != 0 {
+	if got := m.Observations(Selection{QueueIDs: []string{"nope"}}, QueueObservationMetrics); len(got) != 0 {
 		t.Errorf("unknown queue: %v", got)
 	}
 }

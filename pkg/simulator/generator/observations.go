@@ -24,12 +24,18 @@ func (m *Model) metrics(q *queueState, t time.Time) []Metric {
 	return append(m.observed(q, t), m.aggregates(q)...)
 }
 
-// observed are q's point-in-time o* metrics at t.
+// observed are q's point-in-time o* metrics at t. oUserPresences and oUserRoutingStatuses
+// have one entry per qualifier (every presence definition, every routing status), zero
+// counts included, so that a consumer keeping the latest value per qualifier never keeps a
+// stale one.
 func (m *Model) observed(q *queueState, t time.Time) []Metric {
 	count := func(name string, n int) Metric { return Metric{Metric: name, Stats: map[string]any{"count": n}} }
 	var onQ = map[string]int{"IDLE": 0, "INTERACTING": 0, "NOT_RESPONDING": 0}
+	presences, routing := map[string]int{}, map[string]int{}
 	off, active := 0, 0
 	for _, a := range q.members {
+		presences[a.presence]++
+		routing[a.routing]++
 		switch {
 		case a.presence == "ON_QUEUE":
 			onQ[a.routing]++
@@ -44,6 +50,12 @@ func (m *Model) observed(q *queueState, t time.Time) []Metric {
 		out = append(out, Metric{Metric: "oOnQueueUsers", Qualifier: st, Stats: map[string]any{"count": onQ[st]}})
 	}
 	out = append(out, count("oOffQueueUsers", off), count("oActiveUsers", active), count("oMemberUsers", len(q.members)))
+	for _, p := range SystemPresences {
+		out = append(out, Metric{Metric: "oUserPresences", Qualifier: presenceIDs[p], Stats: map[string]any{"count": presences[p]}})
+	}
+	for _, st := range RoutingStatuses {
+		out = append(out, Metric{Metric: "oUserRoutingStatuses", Qualifier: st, Stats: map[string]any{"count": routing[st]}})
+	}
 	if len(q.waiting) > 0 {
 		longest := t.Sub(q.waiting[0].arrived)
 		for _, c := range q.waiting {
@@ -93,35 +105,107 @@ func (m *Model) publishObservations(q *queueState, t time.Time) {
 	}
 }
 
-// Observations returns the current values for the given queues (all when ids is empty),
-// keeping only the named metrics when metrics is not empty. Unknown ids are skipped.
-func (m *Model) Observations(ids, metrics []string) []QueueObservation {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	want := map[string]bool{}
-	for _, n := range metrics {
-		want[n] = true
+// QueueObservationMetrics are the metrics POST /api/v2/analytics/queues/observations/query
+// accepts: QueueObservationQuery.metrics of the platform SDKs. The notifications carry more
+// (oLongestWaiting, oServiceLevel) than the query may ask for.
+var QueueObservationMetrics = []string{"oActiveUsers", "oAlerting", "oInteracting", "oMemberUsers",
+	"oOffQueueUsers", "oOnQueueUsers", "oUserPresences", "oUserRoutingStatuses", "oWaiting"}
+
+// RoutingStatuses are the ACD routing statuses, the qualifiers of oUserRoutingStatuses.
+var RoutingStatuses = []string{"OFF_QUEUE", "IDLE", "INTERACTING", "NOT_RESPONDING", "COMMUNICATING"}
+
+// SystemPresences are the system presences the organisation has a presence definition for.
+var SystemPresences = []string{"AVAILABLE", "AWAY", "BUSY", "OFFLINE", "ON_QUEUE", "BREAK", "MEAL", "MEETING", "TRAINING", "IDLE"}
+
+// PresenceDefinitionID is the id of the organisation's presence definition for a system
+// presence ("ON_QUEUE"): the qualifier of oUserPresences, and presenceDefinition.id.
+func PresenceDefinitionID(system string) string { return presenceIDs[system] }
+
+// SystemToOrganizationMappings maps each system presence to its organisation presence ids,
+// as observation query responses carry it (systemToOrganizationMappings).
+func SystemToOrganizationMappings() map[string][]string {
+	out := make(map[string][]string, len(SystemPresences))
+	for _, p := range SystemPresences {
+		out[p] = []string{presenceIDs[p]}
 	}
-	var qs []*queueState
-	if len(ids) == 0 {
-		qs = m.queues
+	return out
+}
+
+// Selection picks queues for a query: the given queue ids (unknown ones skipped, duplicates
+// once) whose media type is one of MediaTypes (any when empty).
+type Selection struct {
+	QueueIDs   []string
+	MediaTypes []string
+}
+
+func (m *Model) selected(sel Selection) []*queueState {
+	var out []*queueState
+	seen := map[string]bool{}
+	for _, id := range sel.QueueIDs {
+		q := m.queueByID[id]
+		if q == nil || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if len(sel.MediaTypes) > 0 && !contains(sel.MediaTypes, q.MediaType) {
+			continue
+		}
+		out = append(out, q)
 	}
-	for _, id := range ids {
-		if q := m.queueByID[id]; q != nil {
-			qs = append(qs, q)
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
 		}
 	}
+	return false
+}
+
+// Observations returns the selected queues' current o* observations, keeping only the named
+// metrics, in the order and with the values the queue's next observation notification would
+// carry (the state at the model's current time).
+func (m *Model) Observations(sel Selection, metrics []string) []QueueObservation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	out := []QueueObservation{}
-	for _, q := range qs {
+	for _, q := range m.selected(sel) {
 		data := []Metric{}
-		for _, mt := range m.metrics(q, m.last) {
-			if len(want) == 0 || want[mt.Metric] {
+		for _, mt := range m.observed(q, m.last) {
+			if contains(metrics, mt.Metric) {
 				data = append(data, mt)
 			}
 		}
 		out = append(out, QueueObservation{Group: map[string]string{"queueId": q.ID, "mediaType": q.MediaType}, Data: data})
 	}
 	return out
+}
+
+// QueueAggregate is one queue's interval aggregates (n*, t*) as its aggregate notification
+// carries them.
+type QueueAggregate struct {
+	QueueID, MediaType string
+	Metrics            []Metric
+}
+
+// Aggregates returns the selected queues' n*/t* metrics over the current 30-minute interval
+// and that interval's bounds. The model keeps no earlier intervals.
+func (m *Model) Aggregates(sel Selection) (from, to time.Time, out []QueueAggregate) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, q := range m.selected(sel) {
+		out = append(out, QueueAggregate{QueueID: q.ID, MediaType: q.MediaType, Metrics: m.aggregates(q)})
+	}
+	return m.intervalStart, m.intervalStart.Add(interval), out
+}
+
+// Now is the model's current time (the last Step).
+func (m *Model) Now() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last
 }
 
 // Sample returns about n realistic events (all kinds, in model order) from a separate busy
