@@ -156,8 +156,9 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 		nc.dirty = true // topics changed while we built it
 	}
 	if old.sock != nil {
+		now := m.cfg.Clock.Now()
 		old.sock.retired.Store(true)
-		old.sock.drainAt = m.cfg.Clock.Now().Add(m.cfg.DrainPeriod)
+		old.sock.retiredAt, old.sock.drainAt = now, now.Add(m.cfg.DrainPeriod)
 		m.retired = append(m.retired, old.sock)
 	}
 	if why != "" {

@@ -151,6 +151,7 @@ func (m *Manager) processNotes() {
 		s, ch := n.sock, n.sock.ch
 		if n.kind == "lost" && s.retired.Load() {
 			m.dropRetiredLocked(s)
+			gaps = append(gaps, m.retiredLostLocked(s)...)
 			continue
 		}
 		if ch.sock != s || !m.hasChannelLocked(ch) {

@@ -23,8 +23,10 @@ type socketConn struct {
 	msgsAtPing int64         // loop only: msgs when the watchdog pinged
 	pingAt     time.Time     // loop only: when the watchdog pinged; zero = none outstanding
 	drainAt    time.Time     // loop only: a retired socket's next drain step (close frame, then deadline)
+	retiredAt  time.Time     // loop only: when its replacement took over (subscribed and swapped in)
 	closeSent  bool          // loop only: the close frame went out; the reader reads up to the reply
 	retired    atomic.Bool   // replaced on purpose: its end is not a loss
+	lostEarly  atomic.Bool   // the reader saw the socket end before it was retired
 	waiting    atomic.Bool   // the reader waits for a message, or has returned: it has handed on everything it read
 	closeOnce  sync.Once
 	writeMu    sync.Mutex        // one writer at a time (watchdog, Check, close frame)
@@ -123,6 +125,7 @@ func (m *Manager) read(s *socketConn) {
 		s.waiting.Store(true)
 		_, r, err := s.conn.NextReader()
 		if err != nil { // waiting stays set: nothing read is left undelivered
+			s.lostEarly.Store(!s.retired.Load())
 			s.close()
 			m.addNote(note{sock: s, kind: "lost", reason: closeReason(err)})
 			return
@@ -138,6 +141,7 @@ func (m *Manager) read(s *socketConn) {
 			continue
 		}
 		if err != nil {
+			s.lostEarly.Store(!s.retired.Load())
 			s.close()
 			m.addNote(note{sock: s, kind: "lost", reason: closeReason(err)})
 			return
