@@ -92,3 +92,50 @@ func TestDropAllReachesSocketMidUpgrade(t *testing.T) {
 		t.Fatalf("socket after the drop: %v", m)
 	}
 }
+
+// TestEventsGoToTheSocketWhoseHandshakeCompleted is the interleaving behind issue #19's
+// lost events: a client reconnects to its channel while the server's handler for the
+// new socket is slow (here held 300 ms by the hook). Once the client holds the new
+// socket's 101 and publishes go on, every event must reach the new socket. The
+// simulator used to write the 101 first and route the channel to the socket after:
+// events published in between went to the replaced socket, which the registration
+// then kicked, and were lost although the client was connected and subscribed.
+func TestEventsGoToTheSocketWhoseHandshakeCompleted(t *testing.T) {
+	s, _ := newSim(t, Config{})
+	tok := getToken(t, s)
+	c := newChannel(t, s, tok)
+	const topic = "v2.users.u1.presence"
+	subscribe(t, s, tok, c.ID, topic)
+	old := mustDial(t, c.ConnectURI)
+	defer old.Close()
+	waitFor(t, "first socket registered", func() bool { return s.socketOf(c.ID) != nil })
+
+	entered := make(chan struct{}, 1)
+	hook := func() {
+		entered <- struct{}{}
+		time.Sleep(300 * time.Millisecond) // a slow handler
+	}
+	s.upgradeHook.Store(&hook)
+	defer s.upgradeHook.Store(nil)
+	dialed := make(chan *websocket.Conn, 1)
+	go func() {
+		ws, _, err := websocket.DefaultDialer.Dial(c.ConnectURI, nil)
+		if err != nil {
+			t.Error(err)
+		}
+		dialed <- ws
+	}()
+	<-entered
+	ws := <-dialed // the client holds the 101: from its view the new socket is live
+	if ws == nil {
+		return
+	}
+	defer ws.Close()
+	if n := s.Publish(topic, map[string]any{"n": 1}); n != 1 {
+		t.Fatalf("published to %d sockets", n)
+	}
+	m := readMsg(t, ws)
+	if m["topicName"] != topic {
+		t.Fatalf("the new socket got %v, want the event published after its handshake", m)
+	}
+}

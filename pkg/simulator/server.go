@@ -128,7 +128,8 @@ type Server struct {
 	// dropEpoch counts DropAllSockets calls (under mu): a socket whose upgrade began before
 	// a drop and registers after it is dropped at registration, not left open and silent.
 	dropEpoch uint64
-	// upgradeHook (tests only) runs between a socket's 101 and its registration.
+	// upgradeHook (tests only) runs after an upgrade was admitted, before the socket is
+	// registered and its 101 written.
 	upgradeHook atomic.Pointer[func()]
 
 	upgrader  websocket.Upgrader

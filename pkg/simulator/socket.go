@@ -20,7 +20,8 @@ var pongMsg = []byte(`{"topicName":"channel.metadata","eventBody":{"message":"po
 type socket struct {
 	s       *Server
 	ch      *channel
-	conn    *websocket.Conn
+	conn    *websocket.Conn // set once the handshake is done (setConn), under connMu
+	connMu  sync.Mutex
 	token   string // owner token hash, for records
 	epoch   uint64 // Server.dropEpoch when its upgrade began
 	out     chan []byte
@@ -44,27 +45,48 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	if ch == nil {
 		return
 	}
-	// the 101 is written by the upgrader, not from w's headers: carry the correlation id over
-	conn, err := s.upgrader.Upgrade(w, r, http.Header{correlationHeader: {w.Header().Get(correlationHeader)}})
-	if err != nil {
+	hdr := http.Header{correlationHeader: {w.Header().Get(correlationHeader)}} // the 101 is written by the upgrader, not from w's headers
+	if !websocket.IsWebSocketUpgrade(r) {
+		_, _ = s.upgrader.Upgrade(w, r, hdr) // answers 400 itself
 		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 400, Detail: "not a websocket handshake"})
 		return
 	}
 	if drop != "" {
-		s.record(Record{Kind: "upgrade_dropped", Channel: id, Token: owner.hash, Status: 101, Detail: drop})
-		_ = conn.NetConn().Close()
+		if conn, err := s.upgrader.Upgrade(w, r, hdr); err == nil {
+			s.record(Record{Kind: "upgrade_dropped", Channel: id, Token: owner.hash, Status: 101, Detail: drop})
+			_ = conn.NetConn().Close()
+		}
 		return
 	}
 	if hook := s.upgradeHook.Load(); hook != nil {
 		(*hook)()
 	}
-	sk := &socket{s: s, ch: ch, conn: conn, token: owner.hash, epoch: epoch, out: make(chan []byte, s.cfg.SocketQueue),
+	// The channel routes to the new socket before its 101 is written, as one step of the
+	// service would: a client that sees the socket open (and then subscribes) must never
+	// have the channel's events go to the socket it replaced. Events published meanwhile
+	// wait in the socket's queue until the writer starts.
+	sk := &socket{s: s, ch: ch, token: owner.hash, epoch: epoch, out: make(chan []byte, s.cfg.SocketQueue),
 		ctrl: make(chan frame, 4), done: make(chan struct{})}
-	conn.SetReadLimit(int64(s.cfg.MaxMessageBytes))
-	sk.takeControlFrames()
-	if !s.attach(sk) {
+	if !s.attach(sk) { // recorded by attach: the client sees the socket open and close at once
+		if conn, err := s.upgrader.Upgrade(w, r, hdr); err == nil {
+			_ = conn.NetConn().Close()
+		}
 		return
 	}
+	conn, err := s.upgrader.Upgrade(w, r, hdr)
+	if err != nil {
+		s.detach(sk)
+		s.wg.Done()
+		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 400, Detail: "not a websocket handshake"})
+		return
+	}
+	if !sk.setConn(conn) { // dropped or kicked during the handshake
+		s.detach(sk)
+		s.wg.Done()
+		return
+	}
+	conn.SetReadLimit(int64(s.cfg.MaxMessageBytes))
+	sk.takeControlFrames()
 	defer s.wg.Done()
 	s.record(Record{Kind: "upgrade", Channel: id, Token: owner.hash, Status: 101})
 	writerDone := make(chan struct{})
@@ -77,11 +99,7 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	}
 	sk.abort()
 	<-writerDone
-	s.mu.Lock()
-	if ch.sock == sk {
-		ch.sock = nil
-	}
-	s.mu.Unlock()
+	s.detach(sk)
 	s.record(Record{Kind: "socket_closed", Channel: id, Token: owner.hash,
 		Detail: "sent " + itoa(sk.sent.Load()) + ", dropped " + itoa(sk.dropped.Load())})
 }
@@ -131,20 +149,17 @@ func (s *Server) attach(sk *socket) bool {
 	select {
 	case <-s.closed:
 		s.mu.Unlock()
-		_ = sk.conn.NetConn().Close()
 		return false
 	default:
 	}
 	if s.channels[ch.id] != ch {
 		s.mu.Unlock()
 		s.record(Record{Kind: "upgrade_dropped", Channel: ch.id, Token: sk.token, Status: 101, Detail: "channel vanished during upgrade"})
-		_ = sk.conn.NetConn().Close()
 		return false
 	}
 	if s.dropEpoch != sk.epoch {
 		s.mu.Unlock()
 		s.record(Record{Kind: "upgrade_dropped", Channel: ch.id, Token: sk.token, Status: 101, Detail: "fault: drop all during upgrade"})
-		_ = sk.conn.NetConn().Close()
 		return false
 	}
 	old := ch.sock
@@ -188,12 +203,41 @@ func (sk *socket) enqueue(msg []byte) bool {
 	}
 }
 
-// abort closes the TCP connection without a close frame: the client sees 1006.
+// abort closes the TCP connection without a close frame: the client sees 1006. A
+// socket aborted during its handshake closes its connection as soon as it has one.
 func (sk *socket) abort() {
 	sk.once.Do(func() {
+		sk.connMu.Lock()
+		defer sk.connMu.Unlock()
 		close(sk.done)
-		_ = sk.conn.NetConn().Close()
+		if sk.conn != nil {
+			_ = sk.conn.NetConn().Close()
+		}
 	})
+}
+
+// setConn gives sk its connection once the handshake is done; false (connection
+// closed) when sk was aborted meanwhile.
+func (sk *socket) setConn(conn *websocket.Conn) bool {
+	sk.connMu.Lock()
+	defer sk.connMu.Unlock()
+	select {
+	case <-sk.done:
+		_ = conn.NetConn().Close()
+		return false
+	default:
+		sk.conn = conn
+		return true
+	}
+}
+
+// detach stops routing sk's channel to sk (if it still does).
+func (s *Server) detach(sk *socket) {
+	s.mu.Lock()
+	if sk.ch.sock == sk {
+		sk.ch.sock = nil
+	}
+	s.mu.Unlock()
 }
 
 func (sk *socket) setStall(on bool) {
