@@ -85,11 +85,3 @@ func pageQuery(page, size int) url.Values {
 	}
 	return url.Values{"pageNumber": {strconv.Itoa(page)}, "pageSize": {strconv.Itoa(size)}}
 }
-
-// QueueObservations runs POST /api/v2/analytics/queues/observations/query with the
-// given query body and returns the raw response ("results": [...]).
-func (c *Client) QueueObservations(ctx context.Context, token string, query any) (json.RawMessage, error) {
-	var out json.RawMessage
-	err := c.do(ctx, "query queue observations", http.MethodPost, "/api/v2/analytics/queues/observations/query", token, query, &out)
-	return out, err
-}
