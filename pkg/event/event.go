@@ -10,12 +10,15 @@ import (
 	"time"
 )
 
-// Event is one notification as received on the socket.
+// Event is one notification as received on the socket, or a refill of current state.
 type Event struct {
 	Topic         string          // topicName exactly as the service sent it
 	Body          json.RawMessage // eventBody, untouched; never modified once delivered (pkg/frames keeps strings that alias it)
 	CorrelationID string          // metadata.CorrelationId, "" if absent
 	Received      time.Time       // arrival time on the session's clock
+	// Refilled marks current state read over REST (pkg/refill) rather than notified:
+	// the body has the notification's shape, Received is when the answer arrived.
+	Refilled bool
 }
 
 // Gap is a period in which events of Topic may have been missed. The Notification

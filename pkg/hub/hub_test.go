@@ -261,3 +261,26 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("bound exceeded: %+v", s)
 	}
 }
+
+// TestEventUnlessNewer: a refill never replaces a notification that arrived after its
+// request was sent, and the events of one answer all go in.
+func TestEventUnlessNewer(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	h := New(Config{Clock: clock})
+	sent := clock.Now()
+	clock.Advance(time.Second)
+	h.Event(event.Event{Topic: "t", Body: []byte(`1`), Received: clock.Now()}) // a notification while the request was out
+	if h.EventUnlessNewer(event.Event{Topic: "t", Body: []byte(`2`), Received: clock.Now(), Refilled: true}, sent) {
+		t.Fatal("a refill replaced a newer notification")
+	}
+	sent = clock.Now()
+	clock.Advance(time.Second)
+	for _, b := range []string{`3`, `4`} {
+		if !h.EventUnlessNewer(event.Event{Topic: "t", Body: []byte(b), Received: clock.Now(), Refilled: true}, sent) {
+			t.Fatalf("refill %s refused", b)
+		}
+	}
+	if e, _ := h.Last("t"); string(e.Body) != `4` || !e.Refilled {
+		t.Fatalf("last %s", e.Body)
+	}
+}

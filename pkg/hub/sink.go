@@ -9,9 +9,31 @@ import (
 // Event stores e and hands it to live subscribers. Called from the session's
 // goroutine: it never blocks on a consumer and costs O(1) amortised.
 func (h *Hub) Event(e event.Event) {
-	size := int64(len(e.Body)+len(e.Topic)+len(e.CorrelationID)) + eventOverhead
-
 	h.mu.Lock()
+	key := h.storeLocked(e)
+	h.mu.Unlock()
+	h.publish(key, e)
+}
+
+// EventUnlessNewer stores e, current state read over REST when since, unless the
+// topic's last event is a notification received after since: a notification that
+// came while the request was out is newer than its answer. (One answer may make
+// several events, e.g. observations and interval totals: they all go in.)
+func (h *Hub) EventUnlessNewer(e event.Event, since time.Time) bool {
+	h.mu.Lock()
+	if t := h.topics[event.Key(e.Topic)]; t != nil && t.hasLast && !t.last.Refilled && t.last.Received.After(since) {
+		h.mu.Unlock()
+		return false
+	}
+	key := h.storeLocked(e)
+	h.mu.Unlock()
+	h.publish(key, e)
+	return true
+}
+
+// storeLocked adds e to its topic's history and last value; it returns the topic's key.
+func (h *Hub) storeLocked(e event.Event) string {
+	size := int64(len(e.Body)+len(e.Topic)+len(e.CorrelationID)) + eventOverhead
 	t := h.byName[e.Topic]
 	if t == nil {
 		t = h.topic(event.Key(e.Topic))
@@ -35,9 +57,7 @@ func (h *Hub) Event(e event.Event) {
 		h.stale++ // its order entry stays behind until compacted
 	}
 	h.evictLocked(h.cfg.Clock.Now().Add(-h.cfg.Retention))
-	h.mu.Unlock()
-
-	h.publish(key, e)
+	return key
 }
 
 // dropFront removes the oldest event of t.
