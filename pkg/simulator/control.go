@@ -143,6 +143,34 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		ok(w)
 	})
+	mux.HandleFunc("POST /_sim/queues/{id}/waiting", func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			Waiting *int `json:"waiting"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&b); err != nil || b.Waiting == nil {
+			s.writeError(w, 400, "bad.request", `body like {"waiting":9}`)
+			return
+		}
+		if !s.SetQueueWaiting(r.PathValue("id"), *b.Waiting) {
+			s.writeError(w, 404, "not.found", "no such queue, or waiting outside 0..10000")
+			return
+		}
+		ok(w)
+	})
+	mux.HandleFunc("POST /_sim/users/{id}/presence", func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			Presence string `json:"presence"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&b); err != nil || b.Presence == "" {
+			s.writeError(w, 400, "bad.request", `body like {"presence":"ON_QUEUE"}`)
+			return
+		}
+		if !s.SetAgentPresence(r.PathValue("id"), b.Presence) {
+			s.writeError(w, 404, "not.found", "no such user, or an unknown system presence")
+			return
+		}
+		ok(w)
+	})
 	mux.HandleFunc("GET /_sim/records", func(w http.ResponseWriter, r *http.Request) {
 		kind := r.URL.Query().Get("kind")
 		out := []Record{}
@@ -156,4 +184,31 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sim/channels", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"channels": s.Channels()})
 	})
+}
+
+// SetQueueWaiting puts exactly n callers in queueID's waiting list (callers who never
+// abandon), publishing what the service would; false for an unknown queue. With the
+// generator stopped the queue then stays quiet: nothing is published until it changes.
+func (s *Server) SetQueueWaiting(queueID string, n int) bool {
+	evs, ok := s.model.SetWaiting(queueID, n, s.clock.Now())
+	for _, ev := range evs {
+		s.Publish(ev.Topic, ev.Body)
+	}
+	if ok {
+		s.record(Record{Kind: "control_waiting", Detail: queueID + "=" + itoa(int64(n))})
+	}
+	return ok
+}
+
+// SetAgentPresence puts userID in a system presence (its routing status follows),
+// publishing what the service would; false for an unknown user or presence.
+func (s *Server) SetAgentPresence(userID, presence string) bool {
+	evs, ok := s.model.SetPresence(userID, presence, s.clock.Now())
+	for _, ev := range evs {
+		s.Publish(ev.Topic, ev.Body)
+	}
+	if ok {
+		s.record(Record{Kind: "control_presence", Detail: userID + "=" + presence})
+	}
+	return ok
 }

@@ -136,3 +136,39 @@ func TestNoSecretsInLogsOrRecords(t *testing.T) {
 		t.Errorf("log lacks client actions:\n%s", logs.String())
 	}
 }
+
+// TestSetQueueWaitingAndPresence: the direct controls put the model in a known state
+// that the REST refill reports and the notifications carried, and then nothing more is
+// published (a quiet queue).
+func TestSetQueueWaitingAndPresence(t *testing.T) {
+	s, _ := newSim(t, Config{})
+	tok := getToken(t, s)
+	q := s.Population().Queues[0]
+	if !s.SetQueueWaiting(q.ID, 9) {
+		t.Fatal("SetQueueWaiting refused a known queue")
+	}
+	body := `{"filter":{"type":"or","predicates":[{"dimension":"queueId","value":"` + q.ID + `"}]},"metrics":["oWaiting"]}`
+	r := call(t, s, "POST", "/api/v2/analytics/queues/observations/query", tok, body)
+	if r.status != 200 || !strings.Contains(string(r.body), `"metric":"oWaiting","stats":{"count":9}`) {
+		t.Fatalf("query after SetQueueWaiting(9): %d %s", r.status, r.body)
+	}
+	s.SetQueueWaiting(q.ID, 2)
+	r = call(t, s, "POST", "/api/v2/analytics/queues/observations/query", tok, body)
+	if !strings.Contains(string(r.body), `"count":2`) {
+		t.Fatalf("query after SetQueueWaiting(2): %s", r.body)
+	}
+	if s.SetQueueWaiting("no-such-queue", 1) || s.SetQueueWaiting(q.ID, -1) {
+		t.Error("SetQueueWaiting accepted an unknown queue or a negative count")
+	}
+	a := s.Population().Agents[0]
+	if !s.SetAgentPresence(a.ID, "Break") {
+		t.Fatal("SetAgentPresence refused a known user")
+	}
+	r = call(t, s, "GET", "/api/v2/users/"+a.ID+"/routingstatus", tok, "")
+	if !strings.Contains(string(r.body), `"OFF_QUEUE"`) {
+		t.Errorf("routing status after a break: %s", r.body)
+	}
+	if s.SetAgentPresence(a.ID, "Sleeping") {
+		t.Error("SetAgentPresence accepted an unknown presence")
+	}
+}
