@@ -29,6 +29,7 @@ type parts struct {
 	frames  framer
 	catalog catalog
 	names   nameSource // nil in tests on fakes: frames carry ids only
+	refill  refiller   // nil in tests on fakes: no current-state refill
 	stop    func()     // closes what the parts own beyond up (metrics registration, hub)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/refill"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
@@ -55,4 +56,11 @@ type catalog interface {
 	AvailableTopics(ctx context.Context) ([]genesys.AvailableTopic, error)
 	Queues(ctx context.Context, name string, page, pageSize int) (genesys.Page, error)
 	Users(ctx context.Context, page, pageSize int) (genesys.Page, error)
+}
+
+// refiller is the current-state refill (*refill.Refiller).
+type refiller interface {
+	State(topic string) (refill.TopicState, bool)
+	Status() refill.Status
+	Await(ctx context.Context, topics []string)
 }

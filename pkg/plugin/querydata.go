@@ -37,7 +37,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	return resp, nil
 }
 
-func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64, fromAlert bool) backend.DataResponse {
+func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int64, fromAlert bool) backend.DataResponse {
 	if err := d.ready(); err != nil {
 		return userError(d.scrub(err.Error()))
 	}
@@ -63,8 +63,14 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 	if !d.leases.Renew(q.Key(), topics, hold) {
 		return backend.ErrDataResponse(backend.StatusTooManyRequests, "too many distinct queries are being kept subscribed; reduce the number of alert rules or topics")
 	}
-
 	from, to := dq.TimeRange.From, dq.TimeRange.To
+	if fromAlert {
+		issued := d.clock.Now()
+		d.awaitRefill(ctx, topics)
+		if !to.Before(issued.Add(-time.Second)) {
+			to = d.clock.Now() // a range ending "now" includes what the wait brought in
+		}
+	}
 	var frames data.Frames
 	for _, part := range q.PerTopic() {
 		topic := part.Topics()[0]
@@ -77,6 +83,7 @@ func (d *Datasource) query(_ context.Context, dq backend.DataQuery, orgID int64,
 			f.Meta = &data.FrameMeta{}
 		}
 		f.Meta.Notices = append(f.Meta.Notices, d.notices(topic, from, to)...)
+		f.Meta.Notices = append(f.Meta.Notices, d.refillNotices(topic, to)...)
 		if !fromAlert {
 			// Alert rules read once and never stream; dashboards stream each topic on its own channel.
 			d.queries.put(part, orgID)
@@ -120,7 +127,7 @@ func (d *Datasource) topicFrame(q Query, topic string, from, to time.Time) (*dat
 // and, for families whose bodies are partial, those in frames.LatestSpan before it
 // (nil when the topic has none yet).
 func (d *Datasource) latestEvents(topic string, t time.Time) []event.Event {
-	last, ok := d.hub.LastBefore(topic, t)
+	last, ok := d.hub.LastBefore(topic, t.Add(time.Nanosecond)) // at t included, as History includes it
 	if !ok {
 		return nil
 	}

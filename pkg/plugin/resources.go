@@ -15,6 +15,8 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/refill"
+	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
 const resourceTimeout = 30 * time.Second
@@ -30,7 +32,7 @@ func (d *Datasource) resourceHandler() http.Handler {
 	mux.HandleFunc("/queues", d.guard(d.handleEntities("queues")))
 	mux.HandleFunc("/users", d.guard(d.handleEntities("users")))
 	mux.HandleFunc("/status", d.guard(func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, d.up.Status())
+		writeJSON(w, http.StatusOK, d.status())
 	}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown resource %q: use /topics, /queues, /users or /status", r.URL.Path))
@@ -136,4 +138,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// statusBody is the /status resource: the connection manager's status and, beside
+// it, the current-state refill's.
+type statusBody struct {
+	session.Status
+	Refill *refill.Status `json:"refill,omitempty"`
+}
+
+func (d *Datasource) status() statusBody {
+	out := statusBody{Status: d.up.Status()}
+	if d.refill != nil {
+		st := d.refill.Status()
+		for i := range st.Failing {
+			st.Failing[i].Error = d.scrub(st.Failing[i].Error)
+		}
+		out.Refill = &st
+	}
+	return out
 }

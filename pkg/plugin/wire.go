@@ -14,6 +14,8 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
 	"github.com/cxlive/genesyscloud-datasource/pkg/names"
+	"github.com/cxlive/genesyscloud-datasource/pkg/refill"
+	"github.com/cxlive/genesyscloud-datasource/pkg/restbudget"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
@@ -41,8 +43,15 @@ func buildParts(_ context.Context, uid string, s Settings, clock clockwork.Clock
 // starts the manager and registers its metrics.
 func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, api *genesys.Client, hc *http.Client, cat *tokenCatalog) (parts, error) {
 	h := hub.New(hub.Config{Retention: s.History(), MaxBytes: s.MaxBytes(), Clock: clock})
+	budget := restbudget.New(restbudget.Config{Clock: clock})
+	logger := log.DefaultLogger.With("datasource", uid)
+	ref, err := refill.New(refill.Config{Fetch: &refillFetcher{src: src, api: api, budget: budget}, Store: h,
+		Clock: clock, Logger: logger})
+	if err != nil {
+		return parts{}, fmt.Errorf("refill: %w", err)
+	}
 	mgr, err := session.New(session.Config{
-		Name: uid, Auth: src, API: api, HTTPClient: hc, Clock: clock, Sink: h,
+		Name: uid, Auth: src, API: api, HTTPClient: hc, Clock: clock, Sink: refill.Tap{Next: h, R: ref},
 		Logger:        log.DefaultLogger.With("datasource", uid),
 		ChannelBudget: s.Budget,
 		BackoffBase:   time.Duration(s.BackoffBase) * time.Second,
@@ -51,18 +60,20 @@ func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, a
 	if err != nil {
 		return parts{}, fmt.Errorf("connection settings: %w", err)
 	}
-	dir, err := names.New(names.Config{List: cat, Clock: clock, Log: log.DefaultLogger.With("datasource", uid)})
+	dir, err := names.New(names.Config{List: budgetedLister{next: cat, budget: budget}, Clock: clock, Log: logger})
 	if err != nil {
 		return parts{}, fmt.Errorf("name directory: %w", err)
 	}
 	unregister := registerMetrics(uid, mgr)
+	ref.Start()
 	mgr.Start()
 	dir.Start()
 	stop := func() {
+		ref.Close()
 		dir.Close()
 		unregister()
 	}
-	return parts{up: mgr, hub: hubStore{h}, frames: newFramer(dir), catalog: cat, names: dir, stop: stop}, nil
+	return parts{up: mgr, hub: hubStore{h}, frames: newFramer(dir), catalog: cat, names: dir, refill: ref, stop: stop}, nil
 }
 
 // tokenCatalog calls the REST lookups with a token that passed the expiry check.
