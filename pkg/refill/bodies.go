@@ -20,8 +20,8 @@ func observationBody(r genesys.ObservationResult, at time.Time) json.RawMessage 
 }
 
 // aggregateBody is the same topic's body with the interval totals of one group. A
-// metric the query asked for and the answer left out counted nothing so far in the
-// interval: it is sent as zero, so a total from an earlier interval does not stay on
+// count or time the query asked for and the answer left out counted nothing so far in
+// the interval: it is sent as zero (a service level of nothing stays absent), so a total from an earlier interval does not stay on
 // the panel as if it were current.
 func aggregateBody(group map[string]string, interval string, got []genesys.MetricValue, asked []string) json.RawMessage {
 	have := map[string]bool{}
@@ -30,7 +30,7 @@ func aggregateBody(group map[string]string, interval string, got []genesys.Metri
 	}
 	metrics := append([]genesys.MetricValue(nil), got...)
 	for _, name := range asked {
-		if !have[name] {
+		if !have[name] && (name[0] == 'n' || name[0] == 't') { // a ratio of nothing is no number: left out
 			zero := map[string]float64{"count": 0}
 			if name[0] == 't' {
 				zero["sum"] = 0

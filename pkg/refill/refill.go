@@ -49,8 +49,9 @@ const (
 	DefaultMaxTopics   = 50_000
 )
 
-// AggregateMetrics are the current-interval totals a queue refill reads.
-var AggregateMetrics = []string{"nOffered", "tAbandon", "tAnswered", "tHandle", "tWait"}
+// AggregateMetrics are the current-interval totals a queue refill reads, and the
+// interval's service level (which the observations query does not give).
+var AggregateMetrics = []string{"nOffered", "tAbandon", "tAnswered", "tHandle", "tWait", "oServiceLevel"}
 
 // Config of a Refiller; zero values take the defaults.
 type Config struct {

@@ -143,7 +143,11 @@ func groupAggregates(aggs []generator.QueueAggregate, groupBy, metrics []string,
 			order = append(order, id.String())
 		}
 		for _, m := range a.Metrics {
-			if c, _ := m.Stats["count"].(int); c == 0 || !inFilter(metrics, m.Metric) {
+			c, _ := m.Stats["count"].(int)
+			if d, ok := m.Stats["denominator"].(int); ok { // a ratio (oServiceLevel): counts its denominator
+				c = d
+			}
+			if c == 0 || !inFilter(metrics, m.Metric) {
 				continue
 			}
 			gr.metrics[m.Metric] = mergeStats(gr.metrics[m.Metric], m.Stats)
@@ -174,6 +178,12 @@ func mergeStats(a, b map[string]any) map[string]any {
 			out[k] = v
 		}
 		return out
+	}
+	if _, ok := b["denominator"]; ok { // a ratio: add its parts
+		a["numerator"] = a["numerator"].(int) + b["numerator"].(int)
+		a["denominator"] = a["denominator"].(int) + b["denominator"].(int)
+		a["ratio"] = float64(a["numerator"].(int)) / float64(a["denominator"].(int))
+		return a
 	}
 	a["count"] = a["count"].(int) + b["count"].(int)
 	if _, ok := b["sum"]; ok {

@@ -196,7 +196,12 @@ func (m *Model) Aggregates(sel Selection) (from, to time.Time, out []QueueAggreg
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, q := range m.selected(sel) {
-		out = append(out, QueueAggregate{QueueID: q.ID, MediaType: q.MediaType, Metrics: m.aggregates(q)})
+		ms := m.aggregates(q)
+		if den := q.answered + q.abandoned; den > 0 { // the conversation aggregates query has it too
+			ms = append(ms, Metric{Metric: "oServiceLevel", Stats: map[string]any{
+				"ratio": float64(q.inSL) / float64(den), "numerator": q.inSL, "denominator": den, "target": serviceLevelTarget}})
+		}
+		out = append(out, QueueAggregate{QueueID: q.ID, MediaType: q.MediaType, Metrics: ms})
 	}
 	return m.intervalStart, m.intervalStart.Add(interval), out
 }

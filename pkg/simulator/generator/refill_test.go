@@ -17,6 +17,7 @@ func TestRefillAgreesWithStream(t *testing.T) {
 		ids = append(ids, q.ID)
 	}
 	observed, aggregated := 0, 0
+	lastSL := map[string]Metric{} // the service level each queue last notified
 	for now := start; now.Before(start.Add(35 * time.Minute)); { // crosses 09:30
 		now = now.Add(time.Second)
 		for _, e := range m.Step(now) {
@@ -29,6 +30,9 @@ func TestRefillAgreesWithStream(t *testing.T) {
 			metrics := entry["metrics"].([]Metric)
 			if metrics[0].Metric[0] == 'o' {
 				observed++
+				if sl, ok := serviceLevel(metrics); ok {
+					lastSL[qid] = sl
+				}
 				var want []Metric
 				for _, mt := range metrics {
 					if contains(QueueObservationMetrics, mt.Metric) {
@@ -46,8 +50,12 @@ func TestRefillAgreesWithStream(t *testing.T) {
 			if entry["interval"] != iso(from)+"/"+iso(to) {
 				t.Fatalf("aggregates for %s under %s, notification under %s", iso(from), iso(to), entry["interval"])
 			}
-			if len(got) != 1 || !reflect.DeepEqual(got[0].Metrics, metrics) {
+			if len(got) != 1 || !reflect.DeepEqual(withoutServiceLevel(got[0].Metrics), metrics) {
 				t.Fatalf("%s at %s: aggregates %v, notification %v", qid, iso(now), got, metrics)
+			}
+			// The service level, which the o* notifications carry, agrees too.
+			if sl, ok := serviceLevel(got[0].Metrics); ok && !reflect.DeepEqual(sl, lastSL[qid]) {
+				t.Fatalf("%s at %s: aggregates' service level %v, last notified %v", qid, iso(now), sl, lastSL[qid])
 			}
 		}
 	}
@@ -108,4 +116,23 @@ func TestPresenceAndRoutingObservations(t *testing.T) {
 	if len(nonzero) < 5 {
 		t.Errorf("only %v were ever nonzero: the test saw no variety", nonzero)
 	}
+}
+
+func withoutServiceLevel(ms []Metric) []Metric {
+	var out []Metric
+	for _, m := range ms {
+		if m.Metric != "oServiceLevel" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func serviceLevel(ms []Metric) (Metric, bool) {
+	for _, m := range ms {
+		if m.Metric == "oServiceLevel" {
+			return m, true
+		}
+	}
+	return Metric{}, false
 }
