@@ -85,6 +85,9 @@ func TestAlertRules(t *testing.T) {
 			if !contains(noDataStates, r.NoDataState) || !contains(execErrStates, r.ExecErrState) {
 				t.Errorf("noDataState %q / execErrState %q are not Grafana's", r.NoDataState, r.ExecErrState)
 			}
+			if r.NoDataState == "OK" && readsObservedCount(r) {
+				t.Errorf("noDataState OK on a count the plugin refills at start and after gaps: no data is a fault to show, use NoData")
+			}
 			refs, plugin := map[string]bool{}, 0
 			for _, d := range r.Data {
 				refs[d.RefID] = true
@@ -182,4 +185,19 @@ func TestQueueRulesCoverTheSimulatedQueues(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readsObservedCount: the rule reads an o* count of queue observations (oWaiting, ...),
+// which the refill always fills, unlike the service level of an interval with no
+// conversation.
+func readsObservedCount(r rule) bool {
+	for _, d := range r.Data {
+		fields, _ := d.Model["fields"].([]any)
+		for _, f := range fields {
+			if name, _ := f.(string); strings.HasPrefix(name, "o") && name != "oServiceLevel" && !strings.HasPrefix(name, "oServiceLevel.") {
+				return true
+			}
+		}
+	}
+	return false
 }
