@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +64,8 @@ type Directory struct {
 	mu     sync.RWMutex
 	queues map[string]string
 	users  map[string]string
+	// when each map was last read whole (the answer's age when pickers fall back on it)
+	queuesAt, usersAt time.Time
 	ctx    context.Context
 	cancel context.CancelFunc
 	loaded chan struct{} // closed after the first pass, whatever its outcome
@@ -230,13 +234,13 @@ func (d *Directory) Refresh(ctx context.Context) error {
 		return d.cfg.List.Queues(ctx, "", page, d.cfg.PageSize)
 	})
 	if qerr == nil {
-		d.replace(&d.queues, qs)
+		d.replace(&d.queues, qs, &d.queuesAt)
 	}
 	us, uerr := d.collect(ctx, func(page int) (genesys.Page, error) {
 		return d.cfg.List.Users(ctx, page, d.cfg.PageSize)
 	})
 	if uerr == nil {
-		d.replace(&d.users, us)
+		d.replace(&d.users, us, &d.usersAt)
 	}
 	return errors.Join(wrap("queues", qerr), wrap("users", uerr))
 }
@@ -272,8 +276,35 @@ func (d *Directory) collect(ctx context.Context, list func(page int) (genesys.Pa
 	return out, nil
 }
 
-func (d *Directory) replace(m *map[string]string, next map[string]string) {
+func (d *Directory) replace(m *map[string]string, next map[string]string, at *time.Time) {
 	d.mu.Lock()
-	*m = next
+	*m, *at = next, d.cfg.Clock.Now()
 	d.mu.Unlock()
+}
+
+// Entities lists the held queues (kind "queues") or users whose name contains query
+// (case-insensitively), sorted by name, and when that list was read from Genesys
+// (zero: never). The pickers and variables fall back on it when Genesys cannot be
+// reached, so a dashboard opened during an outage still has its queues.
+func (d *Directory) Entities(kind, query string) ([]genesys.Entity, time.Time) {
+	d.mu.RLock()
+	m, at := d.users, d.usersAt
+	if kind == "queues" {
+		m, at = d.queues, d.queuesAt
+	}
+	q := strings.ToLower(query)
+	out := make([]genesys.Entity, 0, len(m))
+	for id, name := range m {
+		if q == "" || strings.Contains(strings.ToLower(name), q) {
+			out = append(out, genesys.Entity{ID: id, Name: name})
+		}
+	}
+	d.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, at
 }

@@ -1,6 +1,12 @@
 package plugin
 
-import "github.com/grafana/grafana-plugin-sdk-go/data"
+import (
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+)
 
 // namer maps queue and user ids to display names (*names.Directory).
 type namer interface {
@@ -12,6 +18,7 @@ type namer interface {
 type nameSource interface {
 	namer
 	Loaded() <-chan struct{}
+	Entities(kind, query string) ([]genesys.Entity, time.Time)
 }
 
 // nameLabel is an id label pkg/frames sets and the name label added beside it.

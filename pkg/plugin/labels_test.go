@@ -14,6 +14,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/livestream"
 )
 
@@ -28,6 +29,8 @@ type fakeNames struct {
 func newFakeNames() *fakeNames {
 	return &fakeNames{queues: map[string]string{}, users: map[string]string{}, loaded: make(chan struct{})}
 }
+
+func (n *fakeNames) Entities(string, string) ([]genesys.Entity, time.Time) { return nil, time.Time{} }
 
 func (n *fakeNames) QueueName(id string) (string, bool) {
 	n.mu.Lock()

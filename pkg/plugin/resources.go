@@ -91,6 +91,9 @@ func (d *Datasource) handleEntities(kind string) http.HandlerFunc {
 			p, err = d.catalog.Users(r.Context(), page, size)
 		}
 		if err != nil {
+			if d.heldEntities(w, kind, query, page, size, err) {
+				return
+			}
 			d.upstreamError(w, "list "+kind, err)
 			return
 		}
@@ -104,6 +107,31 @@ func (d *Datasource) handleEntities(kind string) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"items": items, "page": page, "pageCount": p.PageCount, "total": p.Total})
 	}
+}
+
+// heldEntities answers a picker or variable from the names the plugin holds when
+// Genesys cannot be reached: a dashboard opened during an outage keeps its queue and
+// agent variables (and so its panels), and says how old the list is. False when no
+// list was ever read.
+func (d *Datasource) heldEntities(w http.ResponseWriter, kind, query string, page, size int, cause error) bool {
+	if d.names == nil {
+		return false
+	}
+	all, at := d.names.Entities(kind, query)
+	if at.IsZero() {
+		return false
+	}
+	from := min((page-1)*size, len(all))
+	to := min(from+size, len(all))
+	items := make([]map[string]string, 0, to-from)
+	for _, e := range all[from:to] {
+		items = append(items, map[string]string{"id": e.ID, "name": e.Name})
+	}
+	d.log.Warn("answering from held names: Genesys Cloud could not be reached", "kind", kind, "asOf", at, "error", d.scrub(cause.Error()))
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "page": page, "pageCount": (len(all) + size - 1) / size,
+		"total": len(all), "stale": true, "asOf": at.UTC().Format(time.RFC3339),
+		"warning": d.scrub(fmt.Sprintf("Genesys Cloud could not be reached (%s); these %s are as of %s", cause, kind, at.UTC().Format(time.RFC3339)))})
+	return true
 }
 
 func (d *Datasource) upstreamError(w http.ResponseWriter, op string, err error) {

@@ -2,6 +2,11 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +120,59 @@ func TestNameDirectoryFailureLogsNoSecret(t *testing.T) {
 	}
 	if name, ok := d.names.QueueName("any"); ok {
 		t.Errorf("a name is known without a successful list: %q", name)
+	}
+}
+
+// TestPickersAnswerFromHeldNamesDuringAnOutage: when Genesys cannot be reached, the
+// /queues and /users resources (the query editor's pickers and the dashboards'
+// variables) answer from the names the plugin already holds, say how old they are,
+// and filter and page them as usual; once Genesys answers again they are live.
+func TestPickersAnswerFromHeldNamesDuringAnOutage(t *testing.T) {
+	sim := simulator.NewTestServer(t, simulator.Config{ClientID: "c", ClientSecret: "held-secret"})
+	in := backend.DataSourceInstanceSettings{UID: "held", JSONData: []byte(`{"region":"custom","baseUrl":"` + sim.URL() + `","clientId":"c"}`),
+		DecryptedSecureJSONData: map[string]string{"clientSecret": "held-secret"}}
+	inst, err := NewDatasource(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	defer d.Dispose()
+	select {
+	case <-d.names.Loaded():
+	case <-time.After(10 * time.Second):
+		t.Fatal("names never loaded")
+	}
+	get := func(path string) (int, map[string]any) {
+		rec := httptest.NewRecorder()
+		d.res.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		var body map[string]any
+		_ = json.Unmarshal(rec.Body.Bytes(), &body)
+		return rec.Code, body
+	}
+	queue := sim.Population().Queues[0]
+	cancel := sim.FailHTTP(simulator.HTTPFault{PathPrefix: "/api/v2/", Status: 502})
+	code, body := get("/queues?query=" + url.QueryEscape(queue.Name[:3]))
+	if code != http.StatusOK || body["stale"] != true || !strings.Contains(fmt.Sprint(body["warning"]), "could not be reached") {
+		t.Fatalf("queues during an outage: %d %v", code, body)
+	}
+	items, _ := body["items"].([]any)
+	found := false
+	for _, it := range items {
+		if m := it.(map[string]any); m["id"] == queue.ID && m["name"] == queue.Name {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("queue %q not among the held names %v", queue.Name, items)
+	}
+	if code, body = get("/users?pageSize=5&page=2"); code != http.StatusOK || len(body["items"].([]any)) != 5 || body["total"].(float64) != float64(len(sim.Population().Agents)) {
+		t.Errorf("users page 2 during an outage: %d %v", code, body)
+	}
+	if strings.Contains(fmt.Sprint(body), "held-secret") {
+		t.Error("the secret is in a resource answer")
+	}
+	cancel()
+	if code, body = get("/queues"); code != http.StatusOK || body["stale"] != nil {
+		t.Errorf("queues once Genesys answers: %d %v", code, body)
 	}
 }
