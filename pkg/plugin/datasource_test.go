@@ -14,6 +14,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
 func runQuery(t *testing.T, d *Datasource, js string, from, to time.Time, alert bool) backend.DataResponse {
@@ -253,5 +254,19 @@ func TestResources(t *testing.T) {
 	}
 	if st, _ = call("nope"); st != 404 {
 		t.Errorf("unknown resource %d", st)
+	}
+}
+
+// TestHealthyMessageIsPlain: Save & test says what was checked and what streams, in
+// words a supervisor reads, without counts that contradict the check.
+func TestHealthyMessageIsPlain(t *testing.T) {
+	idle := healthyMessage("region mypurecloud.ie", session.Status{})
+	if !strings.Contains(idle, "signed in, opened a notification channel and got an answer over its WebSocket") ||
+		!strings.Contains(idle, "No panel or alert rule uses this data source yet") || strings.Contains(idle, "0 channel") {
+		t.Errorf("idle: %q", idle)
+	}
+	busy := healthyMessage("region mypurecloud.ie", session.Status{Topics: make([]session.TopicState, 3)})
+	if !strings.Contains(busy, "Streaming 3 topic(s) for panels and alert rules.") {
+		t.Errorf("busy: %q", busy)
 	}
 }

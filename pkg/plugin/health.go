@@ -28,10 +28,16 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if err := d.up.Check(ctx); err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.scrub(explainHealth(err, d.settings))}, nil
 	}
-	st := d.up.Status()
-	msg := fmt.Sprintf("Connected to Genesys Cloud (%s): token, notification channel and socket OK; %d channel(s) and %d topic(s) in use (state %s)",
-		d.settings.Where(), len(st.Channels), len(st.Topics), st.State)
-	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: msg}, nil
+	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: healthyMessage(d.settings.Where(), d.up.Status())}, nil
+}
+
+// healthyMessage says in plain words what the check proved and what streams now.
+func healthyMessage(where string, st session.Status) string {
+	msg := fmt.Sprintf("Connected to Genesys Cloud (%s): signed in, opened a notification channel and got an answer over its WebSocket.", where)
+	if n := len(st.Topics); n > 0 {
+		return msg + fmt.Sprintf(" Streaming %d topic(s) for panels and alert rules.", n)
+	}
+	return msg + " No panel or alert rule uses this data source yet: its topics are subscribed when one does."
 }
 
 // explainHealth turns a probe error into advice.
