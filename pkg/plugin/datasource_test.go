@@ -47,11 +47,18 @@ func TestQueryDataHistoryNoticesAndChannel(t *testing.T) {
 	if r.Error != nil {
 		t.Fatal(r.Error)
 	}
-	if len(r.Frames) != 2 || r.Frames[0].Rows() != 2 || r.Frames[1].Rows() != 0 {
+	// two events and, between them, the null row that breaks the line at the gap's start
+	if len(r.Frames) != 2 || r.Frames[0].Rows() != 3 || r.Frames[1].Rows() != 0 {
 		t.Fatalf("frames %d, rows %d", len(r.Frames), r.Frames[0].Rows())
 	}
-	if v, _ := r.Frames[0].Fields[1].ConcreteAt(1); v != 2.0 {
-		t.Errorf("second value %v, want 2", v)
+	if v, ok := r.Frames[0].Fields[1].ConcreteAt(1); ok {
+		t.Errorf("row at the gap: %v, want null", v)
+	}
+	if at, _ := r.Frames[0].Fields[0].ConcreteAt(1); at != now.Add(-20*time.Minute) {
+		t.Errorf("the null row is at %v, want the gap's start", at)
+	}
+	if v, _ := r.Frames[0].Fields[1].ConcreteAt(2); v != 2.0 {
+		t.Errorf("last value %v, want 2", v)
 	}
 	ch := r.Frames[0].Meta.Channel
 	if !strings.HasPrefix(ch, "ds/ds1/q/") {

@@ -120,7 +120,9 @@ func (d *Datasource) topicFrame(q Query, topic string, from, to time.Time) (*dat
 	if q.Format == formatLatest {
 		return d.frames.Latest(topic, d.latestEvents(topic, to), q.Fields)
 	}
-	return d.frames.Build(topic, d.hub.History(topic, from, to), q.Fields)
+	f, err := d.frames.Build(topic, d.hub.History(topic, from, to), q.Fields)
+	breakAtGaps(f, topic, d.hub.Gaps(topic, from, to))
+	return f, err
 }
 
 // latestEvents are the events Latest folds into the state at t: the last one before t
