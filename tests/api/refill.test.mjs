@@ -1,0 +1,225 @@
+// The refill of current state (issue #20) through a real Grafana: a quiet queue's value is
+// there for an alert rule's first evaluation after the data source (re)starts, and is
+// current again right after a gap, with the gap still reported.
+//
+// It stops the simulator's generator: the queue must stay quiet (nothing published) so that
+// only the plugin's REST refill can tell its value.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  assertNoSecretInTranscript,
+  cfg,
+  clearFaults,
+  createDatasource,
+  deleteDatasource,
+  gf,
+  lastValue,
+  query,
+  sim,
+  skip,
+  waitFor,
+} from './lib.mjs';
+
+const provenance = { 'X-Disable-Provenance': 'true' };
+
+describe('current state refilled over REST', { skip }, () => {
+  let uid;
+  let folderUid;
+  let ruleUid;
+  let title;
+  let queue;
+  const latest = () => ({
+    queryType: 'events',
+    topic: 'v2.analytics.queues.{id}.observations',
+    ids: [queue],
+    fields: ['oWaiting'],
+    format: 'latest',
+  });
+
+  before(async () => {
+    await sim('POST', '/_sim/generator', { rate: 0 });
+    // a queue the simulator knows (a refill of an unknown queue has nothing to read)
+    const tmp = await createDatasource('refill-list');
+    const queues = await waitFor('the queue list', async () => {
+      const r = await gf('GET', `/api/datasources/uid/${tmp}/resources/queues`);
+      return r.json?.items?.length ? r.json.items : undefined;
+    });
+    await deleteDatasource(tmp);
+    queue = queues[queues.length - 1].id;
+    await sim('POST', `/_sim/queues/${queue}/waiting`, { waiting: 9 }); // nobody is subscribed: nobody hears it
+    uid = `e2e-refill-${randomUUID().slice(0, 8)}`;
+    folderUid = `e2e-${randomUUID().slice(0, 8)}`;
+    const f = await gf('POST', '/api/folders', { uid: folderUid, title: `Genesys e2e ${folderUid}` });
+    assert.equal(f.status, 200, f.text);
+  });
+  after(async () => {
+    await clearFaults();
+    if (ruleUid) {
+      await gf('DELETE', `/api/v1/provisioning/alert-rules/${ruleUid}`, undefined, provenance);
+    }
+    await gf('DELETE', `/api/folders/${folderUid}`);
+    await deleteDatasource(uid);
+    assertNoSecretInTranscript();
+  });
+
+  /** The rule's evaluation state and its instances' states, from Grafana's rules API. */
+  async function ruleState() {
+    const r = await gf('GET', '/api/prometheus/grafana/api/v1/rules');
+    for (const g of r.json?.data?.groups ?? []) {
+      for (const rule of g.rules ?? []) {
+        if (rule.name === title) {
+          return { rule: rule.state, health: rule.health, alerts: (rule.alerts ?? []).map((a) => a.state), raw: rule };
+        }
+      }
+    }
+    return { rule: 'absent', alerts: [] };
+  }
+
+  it('a quiet queue fires an alert rule on its first evaluation after the data source starts', async () => {
+    uid = await createDatasourceWithUid(uid);
+    title = `e2e refill waiting > 5 ${queue.slice(0, 8)}`;
+    const group = `e2e-${folderUid}`;
+    const r = await gf(
+      'POST',
+      '/api/v1/provisioning/alert-rules',
+      {
+        title,
+        orgID: 1,
+        folderUID: folderUid,
+        ruleGroup: group,
+        condition: 'C',
+        for: '0s',
+        noDataState: 'NoData',
+        execErrState: 'Error',
+        data: [
+          {
+            refId: 'A',
+            datasourceUid: uid,
+            relativeTimeRange: { from: 300, to: 0 },
+            model: { refId: 'A', datasource: { type: cfg.pluginId, uid }, ...latest() },
+          },
+          {
+            refId: 'B',
+            datasourceUid: '__expr__',
+            relativeTimeRange: { from: 0, to: 0 },
+            model: {
+              refId: 'B',
+              type: 'reduce',
+              expression: 'A',
+              reducer: 'last',
+              datasource: { type: '__expr__', uid: '__expr__' },
+            },
+          },
+          {
+            refId: 'C',
+            datasourceUid: '__expr__',
+            relativeTimeRange: { from: 0, to: 0 },
+            model: {
+              refId: 'C',
+              type: 'math',
+              expression: '$B > 5',
+              datasource: { type: '__expr__', uid: '__expr__' },
+            },
+          },
+        ],
+      },
+      provenance
+    );
+    assert.ok(r.status === 200 || r.status === 201, r.text);
+    ruleUid = r.json.uid;
+    const g = await gf(
+      'PUT',
+      `/api/v1/provisioning/folder/${folderUid}/rule-groups/${group}`,
+      { interval: 10 },
+      provenance
+    );
+    assert.equal(g.status, 200, g.text);
+    // The first evaluation's outcome: the first state other than "no evaluation yet".
+    const first = await waitFor(
+      "the rule's first evaluation",
+      async () => {
+        const s = await ruleState();
+        return s.alerts.length > 0 ? s : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 500 }
+    );
+    assert.ok(
+      first.alerts.some((a) => a.startsWith('Alerting')),
+      `first evaluation: ${JSON.stringify(first.raw)}`
+    );
+  });
+
+  it('a recreated data source answers the current value within 5 s of its first query', async () => {
+    await deleteDatasource(uid);
+    await createDatasourceWithUid(uid);
+    const t0 = Date.now();
+    await query(uid, [latest()]); // the first query subscribes the topic
+    await waitFor(
+      'latest = 9 on the new instance',
+      async () => (lastValue(await query(uid, [latest()]), 'oWaiting') === 9 ? true : undefined),
+      {
+        timeoutMs: 5_000,
+        everyMs: 250,
+      }
+    );
+    console.log(`latest = 9 ${Date.now() - t0} ms after the first query`);
+  });
+
+  it('after a 20 s outage in which the queue drained, the value is current again within 10 s', async () => {
+    const outageStart = new Date();
+    await sim('POST', '/_sim/faults/http', { pathPrefix: '/', status: 503 });
+    await sim('POST', '/_sim/faults/drop', { all: true });
+    await new Promise((r) => setTimeout(r, 1_000));
+    await sim('POST', `/_sim/queues/${queue}/waiting`, { waiting: 0 }); // published to nobody
+    await new Promise((r) => setTimeout(r, 19_000));
+    await clearFaults();
+    const recovered = Date.now();
+    await waitFor(
+      'latest = 0 after the outage',
+      async () => (lastValue(await query(uid, [latest()]), 'oWaiting') === 0 ? true : undefined),
+      {
+        timeoutMs: 10_000,
+        everyMs: 250,
+      }
+    );
+    console.log(`latest = 0 ${Date.now() - recovered} ms after the outage ended`);
+    const seconds = Math.ceil((Date.now() - outageStart.getTime()) / 1000) + 60;
+    const events = await query(uid, [{ ...latest(), format: 'events' }], seconds);
+    const notices = (events.json.results.A.frames ?? [])
+      .flatMap((f) => f.schema?.meta?.notices ?? [])
+      .map((n) => n.text);
+    assert.ok(
+      notices.some((t) => t.includes('events may be missing between')),
+      `the outage's gap must stay on the range: ${JSON.stringify(notices)}`
+    );
+    await waitFor(
+      'the rule back to Normal',
+      async () => {
+        const s = await ruleState();
+        return s.alerts.some((a) => a.startsWith('Normal')) ? s : undefined;
+      },
+      { timeoutMs: 40_000, everyMs: 1_000 }
+    );
+  });
+});
+
+/** Creates this plugin's data source under a given uid (a "restart" keeps the rule's reference). */
+async function createDatasourceWithUid(uid) {
+  const r = await gf('POST', '/api/datasources', {
+    name: `Genesys e2e refill ${uid}`,
+    uid,
+    type: cfg.pluginId,
+    access: 'proxy',
+    jsonData: {
+      region: 'custom',
+      baseUrl: cfg.simFromGrafana,
+      authType: 'clientCredentials',
+      clientId: cfg.clientId,
+      channelBudget: 2,
+    },
+    secureJsonData: { clientSecret: cfg.secret },
+  });
+  assert.equal(r.status, 200, `creating the data source: ${r.text}`);
+  return uid;
+}
