@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
@@ -276,4 +277,42 @@ func TestHealthyMessageIsPlain(t *testing.T) {
 	if !strings.Contains(busy, "Streaming 3 topic(s) for panels and alert rules.") {
 		t.Errorf("busy: %q", busy)
 	}
+}
+
+// TestNotConnectedIsSaidOnEveryFrame: a data source that cannot sign in answers the
+// status query with connected = 0 and the reason, and its events queries carry a
+// notice naming the cause instead of a silent "No data".
+func TestNotConnectedIsSaidOnEveryFrame(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	d, up, _ := testDS(clock)
+	defer d.Dispose()
+	up.mu.Lock()
+	up.state = &session.Status{State: session.StateAuthFailed, Reason: "signing in failed: the login service refused the client credentials"}
+	up.mu.Unlock()
+	now := clock.Now()
+	r := runQuery(t, d, `{"queryType":"status"}`, now.Add(-time.Minute), now, true)
+	if v := frameValue(r.Frames[0], "connected"); v != 0.0 {
+		t.Errorf("connected %v, want 0", v)
+	}
+	if v := frameValue(r.Frames[0], "reason"); !strings.Contains(fmt.Sprint(v), "refused the client credentials") {
+		t.Errorf("reason %v", v)
+	}
+	r = runQuery(t, d, `{"topic":"v2.analytics.queues.{id}.observations","ids":["q1"]}`, now.Add(-time.Hour), now, false)
+	var texts []string
+	for _, n := range r.Frames[0].Meta.Notices {
+		texts = append(texts, n.Text)
+	}
+	if !strings.Contains(strings.Join(texts, "|"), "not connected to Genesys Cloud (auth_failed): signing in failed") {
+		t.Errorf("notices %q", texts)
+	}
+}
+
+func frameValue(f *data.Frame, name string) any {
+	for _, fl := range f.Fields {
+		if fl.Name == name && fl.Len() > 0 {
+			v, _ := fl.ConcreteAt(0)
+			return v
+		}
+	}
+	return nil
 }

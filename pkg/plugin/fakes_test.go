@@ -22,6 +22,7 @@ type fakeUp struct {
 	refs     map[string]int
 	checkErr error
 	closed   bool
+	state    *session.Status // nil: connected
 }
 
 func newFakeUp() *fakeUp { return &fakeUp{refs: map[string]int{}} }
@@ -58,6 +59,11 @@ func (f *fakeUp) held() []string {
 }
 
 func (f *fakeUp) Status() session.Status {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.state != nil {
+		return *f.state
+	}
 	return session.Status{State: session.StateConnected, Channels: []session.ChannelStatus{{ID: "ch"}}}
 }
 func (f *fakeUp) Check(context.Context) error { return f.checkErr }

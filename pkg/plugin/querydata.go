@@ -12,6 +12,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
+	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
 // dashboardLease keeps a dashboard query's topics subscribed between its QueryData and
@@ -53,7 +54,9 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 	}
 	q.RefID = dq.RefID
 	if q.QueryType == typeStatus {
-		return backend.DataResponse{Frames: data.Frames{statusFrame(d.up.Status(), d.clock.Now(), q.Fields)}}
+		st := d.up.Status()
+		st.Reason = d.scrub(st.Reason)
+		return backend.DataResponse{Frames: data.Frames{statusFrame(st, d.clock.Now(), q.Fields)}}
 	}
 	topics := q.Topics()
 	hold := dashboardLease
@@ -63,6 +66,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 	if !d.leases.Renew(q.Key(), topics, hold) {
 		return backend.ErrDataResponse(backend.StatusTooManyRequests, "too many distinct queries are being kept subscribed; reduce the number of alert rules or topics")
 	}
+	st := d.up.Status()
 	from, to := dq.TimeRange.From, dq.TimeRange.To
 	if fromAlert {
 		issued := d.clock.Now()
@@ -84,6 +88,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 		}
 		f.Meta.Notices = append(f.Meta.Notices, d.notices(topic, from, to)...)
 		f.Meta.Notices = append(f.Meta.Notices, d.refillNotices(topic, to)...)
+		f.Meta.Notices = append(f.Meta.Notices, d.connectionNotices(st)...)
 		if !fromAlert {
 			// Alert rules read once and never stream; dashboards stream each topic on its own channel.
 			d.queries.put(part, orgID)
@@ -142,6 +147,16 @@ func (d *Datasource) latestEvents(topic string, t time.Time) []event.Event {
 		evs = append(evs, last)
 	}
 	return evs
+}
+
+// connectionNotices say why a panel may be empty or stale: the session is not
+// connected (credentials refused, Genesys unreachable, reconnecting), in its words.
+func (d *Datasource) connectionNotices(st session.Status) []data.Notice {
+	if st.Connected() {
+		return nil
+	}
+	return []data.Notice{{Severity: data.NoticeSeverityError,
+		Text: d.scrub(fmt.Sprintf("not connected to Genesys Cloud (%s): %s", st.State, st.Reason))}}
 }
 
 // notices tell the user about gaps in the range and topics the service rejected.

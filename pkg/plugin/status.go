@@ -10,7 +10,7 @@ import (
 )
 
 // statusFieldNames are the fields a status query may select.
-var statusFieldNames = map[string]bool{"connected": true, "state": true, "reconnects": true,
+var statusFieldNames = map[string]bool{"connected": true, "state": true, "reason": true, "reconnects": true,
 	"openGaps": true, "rejectedTopics": true, "eventsReceived": true}
 
 // statusFrame is the queryType "status" answer, reduced to fields when given (an
@@ -29,6 +29,7 @@ func statusFrame(st session.Status, now time.Time, fields []string) *data.Frame 
 	all := []*data.Field{
 		data.NewField("connected", nil, []float64{connected}),
 		data.NewField("state", nil, []string{st.State}),
+		data.NewField("reason", nil, []string{st.Reason}),
 		data.NewField("reconnects", nil, []float64{float64(st.Counters.Reconnects)}),
 		data.NewField("openGaps", nil, []float64{float64(st.OpenGaps)}),
 		data.NewField("rejectedTopics", nil, []float64{float64(rejected)}),

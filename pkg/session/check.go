@@ -30,6 +30,12 @@ func (w *pingWaiter) finish(err error) {
 // the OAuth client's channel limit). Errors say what failed, never a secret.
 func (m *Manager) Check(ctx context.Context) error {
 	tok, err := m.cfg.Auth.Token(ctx)
+	if ctx.Err() == nil {
+		m.mu.Lock()
+		m.idleChecked, m.idleErr = true, err // an idle session's state follows the check (idleStep)
+		m.mu.Unlock()
+		m.poke()
+	}
 	if err != nil {
 		if errors.Is(err, auth.ErrAuth) {
 			return err

@@ -51,6 +51,10 @@ func (m *Manager) step() {
 	for _, s := range drop {
 		s.closeGracefully()
 	}
+	if len(channels) == 0 {
+		m.idleStep()
+		return
+	}
 	for _, ch := range channels {
 		if m.ctx.Err() != nil {
 			return
@@ -195,4 +199,41 @@ func (m *Manager) hasChannelLocked(ch *channelState) bool {
 		}
 	}
 	return false
+}
+
+// idleStep runs when no topic is acquired: nothing needs a connection, but a data
+// source whose credentials are wrong or whose login service cannot be reached must
+// not look connected to the status query and its alert rule. The token is fetched
+// once (again after each Acquire or Check); a failure stays the state, without
+// retries in the background, until a topic or a health check asks again: an unused
+// data source (or a deleted one, which Grafana never tells the plugin about) makes no
+// calls.
+func (m *Manager) idleStep() {
+	m.mu.Lock()
+	checked, failed := m.idleChecked, m.idleErr
+	m.mu.Unlock()
+	if !checked {
+		_, failed = m.cfg.Auth.Token(m.ctx)
+		if m.ctx.Err() != nil {
+			return
+		}
+		m.mu.Lock()
+		m.idleChecked, m.idleErr = true, failed
+		m.mu.Unlock()
+		if failed != nil {
+			m.cfg.Logger.Warn("notification session: signing in failed (no topic in use; checked again when one is)", "error", failed.Error())
+		}
+	}
+	if failed == nil {
+		m.succeed(0)
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lastError = failed.Error()
+	state := StateReconnecting
+	if errors.Is(failed, auth.ErrAuth) {
+		state = StateAuthFailed
+	}
+	m.setStateLocked(state, "signing in failed: "+failed.Error())
 }

@@ -32,31 +32,33 @@ type topicRef struct {
 type Manager struct {
 	cfg Config
 
-	mu         sync.Mutex
-	topics     map[string]*topicRef // by event.Key
-	channels   []*channelState
-	retired    []*socketConn            // replaced sockets draining until drainAt
-	live       map[*socketConn]struct{} // every socket whose reader runs
-	notes      []note                   // from readers to the loop, bounded
-	state      string
-	reason     string
-	since      time.Time
-	attempt    int           // consecutive failures since the last healthy period
-	downSince  time.Time     // when the current down period began; zero while up
-	downBefore time.Duration // downtime of the earlier down periods of this run of failures
-	nextTry    time.Time     // no handshakes before this (backoff)
-	healthy    time.Time     // when everything became connected; zero when not
-	openGaps   map[string]event.Gap
-	gapLog     []event.Gap // recent closed/opened gaps, bounded
-	checks     []*pingWaiter
-	ctr        counters
-	dedupe     *dedupe
-	keys       map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
-	lastToken  auth.Token        // the token the last channel was created with (its lifetime matters)
-	lastCreate time.Time         // when the last channel was created
-	started    bool
-	stopped    bool
-	lastError  string
+	mu          sync.Mutex
+	topics      map[string]*topicRef // by event.Key
+	channels    []*channelState
+	retired     []*socketConn            // replaced sockets draining until drainAt
+	live        map[*socketConn]struct{} // every socket whose reader runs
+	notes       []note                   // from readers to the loop, bounded
+	state       string
+	reason      string
+	since       time.Time
+	attempt     int           // consecutive failures since the last healthy period
+	downSince   time.Time     // when the current down period began; zero while up
+	downBefore  time.Duration // downtime of the earlier down periods of this run of failures
+	nextTry     time.Time     // no handshakes before this (backoff)
+	healthy     time.Time     // when everything became connected; zero when not
+	openGaps    map[string]event.Gap
+	gapLog      []event.Gap // recent closed/opened gaps, bounded
+	checks      []*pingWaiter
+	ctr         counters
+	dedupe      *dedupe
+	keys        map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
+	lastToken   auth.Token        // the token the last channel was created with (its lifetime matters)
+	lastCreate  time.Time         // when the last channel was created
+	idleChecked bool              // with no topic acquired, the token was fetched once (idleStep)
+	idleErr     error             // what that fetch said
+	started     bool
+	stopped     bool
+	lastError   string
 
 	sinkMu sync.Mutex // serialises Sink calls
 
@@ -159,6 +161,7 @@ func (m *Manager) Acquire(topics ...string) (release func()) {
 		}
 		r.refs++
 	}
+	m.idleChecked = false // the next idle pass signs in again
 	m.mu.Unlock()
 	m.emit(nil, nil, pending)
 	m.poke()

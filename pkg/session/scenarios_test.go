@@ -213,3 +213,27 @@ func TestFaultSoonAfterAnOutageBacksOffOnDowntime(t *testing.T) {
 		t.Fatalf("recovered %s after the channel expiry; 0.4 × the downtime so far is at most 11.2 s", took)
 	}
 }
+
+// TestIdleSessionWithWrongSecretIsNotConnected: with no topic in use, a data source
+// whose secret is wrong must not report "connected" (an alert on connected < 1 would
+// stay quiet); it signs in once, says why it failed, and makes no further calls until
+// a topic or a health check asks.
+func TestIdleSessionWithWrongSecretIsNotConnected(t *testing.T) {
+	h := newHarness(t, simulator.Config{}, func(_ *Config, ac *auth.Config) { ac.ClientSecret = "wrong-secret" })
+	h.m.Start()
+	h.eventually("auth_failed", func() bool { return h.state() == StateAuthFailed })
+	if st := h.m.Status(); st.Connected() || !strings.Contains(st.Reason, "signing in failed") {
+		t.Fatalf("status %+v", st)
+	}
+	denied := h.sim.Count("token_denied")
+	for i := 0; i < 10; i++ {
+		h.idle(0)
+		h.clock.Advance(10 * time.Minute)
+	}
+	if n := h.sim.Count("token_denied"); n != denied {
+		t.Errorf("an idle session with a wrong secret asked for tokens %d more times in 100 minutes", n-denied)
+	}
+	if h.state() != StateAuthFailed {
+		t.Errorf("state %s, want auth_failed to stay", h.state())
+	}
+}
