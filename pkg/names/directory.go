@@ -25,7 +25,7 @@ const (
 	DefaultRetry      = time.Minute      // after a failed pass
 	DefaultTimeout    = 2 * time.Minute  // one whole pass (every page of both kinds)
 	DefaultMaxEntries = 10000            // per kind: bounds memory and the pages of a pass
-	DefaultIdleAfter  = time.Hour        // no lookup for this long: stop listing until the next one
+	DefaultIdleAfter  = 15 * time.Minute // no lookup for this long: stop listing until the next one
 	DefaultPageSize   = 100              // the editor's page bound; both endpoints accept it
 )
 
@@ -147,6 +147,7 @@ func (d *Directory) run() {
 	defer close(d.done)
 	first := true
 	lastUse := d.cfg.Clock.Now()
+	failures := 0
 	for {
 		err := d.Refresh(d.ctx)
 		if first {
@@ -158,7 +159,8 @@ func (d *Directory) run() {
 			if d.ctx.Err() != nil {
 				return
 			}
-			wait = d.retryAfter(err)
+			failures++
+			wait = d.retryAfter(err, failures)
 			if d.cfg.Log != nil {
 				d.cfg.Log.Warn("Queue and user names could not be refreshed; labels show ids where no name is known", "error", err.Error(), "retryIn", wait.String())
 			}
@@ -169,6 +171,9 @@ func (d *Directory) run() {
 			timer.Stop() // a 15-minute timer would otherwise outlive the instance
 			return
 		case <-timer.Chan():
+		}
+		if err == nil {
+			failures = 0
 		}
 		if now := d.cfg.Clock.Now(); d.used.Swap(false) {
 			lastUse = now
@@ -198,14 +203,20 @@ func (d *Directory) sleep() bool {
 	}
 }
 
-// retryAfter is the wait after a failed pass: Retry, or longer when the service asked
-// for it (429/503 Retry-After), or Every when the only failures are 403s, which a
-// retry will not cure (the client lacks the permission to list that kind).
-func (d *Directory) retryAfter(err error) time.Duration {
+// retryAfter is the wait after the n-th failed pass in a row: Retry doubling up to
+// Every (a wrong secret or a long outage must not cost a call a minute for ever), or
+// longer when the service asked for it (429/503 Retry-After), or Every when the only
+// failures are 403s, which a retry will not cure (the client lacks the permission to
+// list that kind).
+func (d *Directory) retryAfter(err error, n int) time.Duration {
 	if onlyForbidden(err) {
 		return d.cfg.Every
 	}
 	wait := d.cfg.Retry
+	for i := 1; i < n && wait < d.cfg.Every; i++ {
+		wait *= 2
+	}
+	wait = min(wait, d.cfg.Every)
 	var api *genesys.APIError
 	if errors.As(err, &api) && api.RetryAfter > wait {
 		wait = api.RetryAfter

@@ -253,8 +253,16 @@ func TestRetryAfterFailure(t *testing.T) {
 		{"forbidden only waits a full period", errors.Join(forbidden), 15 * time.Minute},
 		{"forbidden and transient retry soon", errors.Join(forbidden, errors.New("timeout")), time.Minute},
 	} {
-		if got := d.retryAfter(c.err); got != c.want {
+		if got := d.retryAfter(c.err, 1); got != c.want {
 			t.Errorf("%s: wait %s, want %s", c.name, got, c.want)
+		}
+	}
+	// Failures in a row double the wait up to a full period: a wrong secret or a long
+	// outage costs a handful of calls an hour, not sixty.
+	transient := errors.New("connection reset")
+	for n, want := range map[int]time.Duration{2: 2 * time.Minute, 3: 4 * time.Minute, 4: 8 * time.Minute, 5: 15 * time.Minute, 40: 15 * time.Minute} {
+		if got := d.retryAfter(transient, n); got != want {
+			t.Errorf("failure %d in a row: wait %s, want %s", n, got, want)
 		}
 	}
 }

@@ -301,3 +301,29 @@ func TestRefillFailureIsShownAndRetried(t *testing.T) {
 		t.Errorf("%d observation queries: the retries must back off", n)
 	}
 }
+
+// TestUnusedDataSourceWithWrongSecretGoesQuiet: Grafana never tells the plugin that a
+// data source was deleted, so an instance nobody queries must not call Genesys for
+// ever: with a wrong secret and no query, the session signs in once, the name
+// directory backs off and pauses after 15 idle minutes; two hours cost a handful of
+// token requests, and nothing after the first half hour.
+func TestUnusedDataSourceWithWrongSecretGoesQuiet(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 12, 7, 10, 0, 5, 0, time.UTC))
+	sim := simulator.NewTestServer(t, simulator.Config{Clock: clock, ClientID: "c", ClientSecret: refillSecret})
+	in := backend.DataSourceInstanceSettings{UID: "unused", JSONData: []byte(`{"region":"custom","baseUrl":"` + sim.URL() + `","clientId":"c"}`),
+		DecryptedSecureJSONData: map[string]string{"clientSecret": "a-wrong-secret"}}
+	d := newDatasource(context.Background(), in, buildParts, clock)
+	defer d.Dispose()
+	g := &refillRig{t: t, clock: clock, sim: sim, d: d, quantum: 5 * time.Second}
+	g.step(30 * time.Minute)
+	early := sim.Count("token_denied")
+	g.step(90 * time.Minute)
+	late := sim.Count("token_denied") - early
+	t.Logf("token requests refused: %d in the first 30 min, %d in the 90 min after", early, late)
+	if early > 12 || late > 0 {
+		t.Errorf("an unused data source kept calling: %d then %d refused token requests", early, late)
+	}
+	if st := d.up.Status(); st.Connected() {
+		t.Errorf("status %s with a wrong secret", st.State)
+	}
+}
