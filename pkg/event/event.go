@@ -42,10 +42,10 @@ const (
 
 // TopicStatus is the service's (or the plugin's own) verdict on one subscription.
 type TopicStatus struct {
-	Topic              string
-	State              string   // StatePending, StatePermitted or StateRejected
-	Reason             string   // rejectionReason from the service, or the plugin's own reason
-	MissingPermissions []string `json:",omitempty"`
+	Topic              string   `json:"topic"`
+	State              string   `json:"state"`            // StatePending, StatePermitted or StateRejected
+	Reason             string   `json:"reason,omitempty"` // rejectionReason from the service, or the plugin's own reason
+	MissingPermissions []string `json:"missingPermissions,omitempty"`
 }
 
 // Key is the routing key of a topic: some clients lower-case topic names, so the

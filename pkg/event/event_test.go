@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -21,5 +22,14 @@ func TestGapOpen(t *testing.T) {
 	g.End = time.Unix(20, 0)
 	if g.Open() {
 		t.Fatal("gap with End should be closed")
+	}
+}
+
+// TestStatusJSONIsCamelCase: the status resource uses one key convention (camelCase),
+// topic verdicts included.
+func TestStatusJSONIsCamelCase(t *testing.T) {
+	b, _ := json.Marshal(TopicStatus{Topic: "t", State: StateRejected, Reason: "r", MissingPermissions: []string{"p"}})
+	if string(b) != `{"topic":"t","state":"rejected","reason":"r","missingPermissions":["p"]}` {
+		t.Errorf("%s", b)
 	}
 }
