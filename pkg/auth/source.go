@@ -135,7 +135,9 @@ func (s *Source) fetch(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, classify(err)
 	}
-	return Token{Value: ot.AccessToken, Fetched: fetched, Expiry: expiryOf(ot.AccessToken, fetched, expiresIn(ot))}, nil
+	in := expiresIn(ot)
+	return Token{Value: ot.AccessToken, Fetched: fetched, Expiry: expiryOf(ot.AccessToken, fetched, in),
+		Issued: issuedLifetime(ot.AccessToken, in)}, nil
 }
 
 // expiresIn reads the wire "expires_in" (seconds). oauth2 turns it into an Expiry on

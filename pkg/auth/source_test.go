@@ -314,3 +314,29 @@ func TestStaticTokenLifetimeUnknown(t *testing.T) {
 		t.Fatalf("a static token's issue time is unknown: lifetime %s", tok.Lifetime())
 	}
 }
+
+// TestLifetimeIsTheIssuedOne: a JWT's exp is in whole seconds, so a 15 s token fetched
+// 0.4 s into its first second has 14.6 s left; messages must say "15 s", the lifetime
+// the issuer gave it (exp − iat), and expires_in when the token says nothing.
+func TestLifetimeIsTheIssuedOne(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(epoch.Add(400 * time.Millisecond))
+	iat := epoch
+	withIat, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": iat.Unix(), "exp": iat.Add(15 * time.Second).Unix()}).SignedString([]byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		value string
+		in    int
+	}{{"jwt with iat", withIat, 0}, {"jwt without iat, expires_in", jwtWithExp(t, iat.Add(15*time.Second)), 15}} {
+		ts := &tokenServer{token: func(int64) (string, int) { return c.value, c.in }}
+		tok, err := newCC(t, ts.start(t).URL, clock).Token(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tok.Lifetime(); got != 15*time.Second {
+			t.Errorf("%s: lifetime %s, want the issued 15s", c.name, got)
+		}
+	}
+}

@@ -12,6 +12,9 @@ type Token struct {
 	Value   string
 	Expiry  time.Time // zero = unknown (a static opaque token)
 	Fetched time.Time // when this source obtained it; zero for a static token (issue time unknown)
+	// Issued is the lifetime the issuer gave it (a JWT's exp − iat, or expires_in);
+	// zero when neither says, and Lifetime falls back to Expiry − Fetched.
+	Issued time.Duration
 }
 
 func (t Token) String() string {
@@ -27,6 +30,9 @@ func (t Token) ValidFor(now time.Time, d time.Duration) bool {
 // Lifetime is how long the token lived when it was fetched (expiry minus fetch time);
 // 0 when unknown (static tokens, tokens without expiry).
 func (t Token) Lifetime() time.Duration {
+	if t.Issued > 0 {
+		return t.Issued // "15 s", not the 14.6 s left of a whole-second exp when it arrived
+	}
 	if t.Fetched.IsZero() || t.Expiry.IsZero() || !t.Expiry.After(t.Fetched) {
 		return 0
 	}
@@ -53,15 +59,36 @@ func (t Token) Fresh(now time.Time, margin time.Duration) bool {
 // jwtExpiry returns the exp claim of a JWT, parsed without verifying the signature
 // (only the expiry is wanted); ok is false for opaque tokens.
 func jwtExpiry(value string) (time.Time, bool) {
+	exp, _, ok := jwtTimes(value)
+	return exp, ok
+}
+
+// jwtTimes returns a JWT's exp and iat claims (iat zero when absent).
+func jwtTimes(value string) (exp, iat time.Time, ok bool) {
 	claims := jwt.MapClaims{}
 	if _, _, err := jwt.NewParser().ParseUnverified(value, claims); err != nil {
-		return time.Time{}, false
+		return time.Time{}, time.Time{}, false
 	}
-	exp, err := claims.GetExpirationTime()
-	if err != nil || exp == nil {
-		return time.Time{}, false
+	e, err := claims.GetExpirationTime()
+	if err != nil || e == nil {
+		return time.Time{}, time.Time{}, false
 	}
-	return exp.Time, true
+	if i, err := claims.GetIssuedAt(); err == nil && i != nil {
+		iat = i.Time
+	}
+	return e.Time, iat, true
+}
+
+// issuedLifetime is the lifetime the issuer gave a token: exp − iat for a JWT that has
+// both, else expires_in (seconds), else 0.
+func issuedLifetime(value string, expiresIn int64) time.Duration {
+	if exp, iat, ok := jwtTimes(value); ok && !iat.IsZero() && exp.After(iat) {
+		return exp.Sub(iat)
+	}
+	if expiresIn > 0 {
+		return time.Duration(expiresIn) * time.Second
+	}
+	return 0
 }
 
 // expiryOf combines expires_in (seconds after fetched; 0 = unknown) with the JWT exp
