@@ -134,7 +134,8 @@ func (m *Manager) createChannel(ctx context.Context) (genesys.Channel, auth.Toke
 		if err == nil {
 			m.ctr.add(&m.ctr.channelsCreated, 1)
 			m.mu.Lock()
-			m.lastToken, m.lastCreate = tok, m.cfg.Clock.Now()
+			m.lastToken = tok
+			m.creates = append(m.creates[max(0, len(m.creates)-shortTokenBurst+1):], m.cfg.Clock.Now()) // the last shortTokenBurst
 			m.mu.Unlock()
 			if shortLived(tok) {
 				m.cfg.Logger.Warn("notification session: access tokens live too short", "error", m.lifetimeError(tok).Error())

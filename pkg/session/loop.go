@@ -115,14 +115,21 @@ func (m *Manager) fail(err error) {
 		// Not an upstream failure: wait for the next channel allowed, keep the attempt
 		// count, and say why (events still flow on every channel that has a socket).
 		m.lastError = err.Error()
-		m.nextTry = short.Until
-		state := StateConnected
+		state, reason := StateConnected, err.Error()
 		for _, ch := range m.channels {
 			if ch.sock == nil {
 				state = StateReconnecting
 			}
 		}
-		m.setStateLocked(state, err.Error())
+		if state == StateReconnecting { // say it: no socket is open, and until when
+			reason = fmt.Sprintf("no socket open: the next channel is allowed at %s; %s", short.Until.UTC().Format(time.RFC3339), err)
+		}
+		if !m.nextTry.Equal(short.Until) {
+			m.cfg.Logger.Warn("notification session: waiting for the next channel allowed",
+				"until", short.Until.UTC().Format(time.RFC3339), "socketOpen", state == StateConnected, "reason", err.Error())
+		}
+		m.nextTry = short.Until
+		m.setStateLocked(state, reason)
 		return
 	}
 	m.healthy = time.Time{}

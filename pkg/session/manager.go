@@ -53,7 +53,7 @@ type Manager struct {
 	dedupe      *dedupe
 	keys        map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
 	lastToken   auth.Token        // the token the last channel was created with (its lifetime matters)
-	lastCreate  time.Time         // when the last channel was created
+	creates     []time.Time       // when the last shortTokenBurst channels were created
 	idleChecked bool              // with no topic acquired, the token was fetched once (idleStep)
 	idleErr     error             // what that fetch said
 	started     bool

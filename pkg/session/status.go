@@ -54,6 +54,9 @@ type ChannelStatus struct {
 type TopicState struct {
 	event.TopicStatus
 	Refs int `json:"refs"`
+	// SocketOpen: the topic's channel has an open socket, so its events can arrive now
+	// (a permitted topic waiting for a new channel has none).
+	SocketOpen bool `json:"socketOpen"`
 }
 
 // Status is a JSON-serialisable snapshot: no tokens, secrets or full channel ids.
@@ -88,7 +91,7 @@ func (m *Manager) Status() Status {
 	for _, r := range m.topics {
 		ts := r.status
 		ts.MissingPermissions = append([]string(nil), ts.MissingPermissions...)
-		st.Topics = append(st.Topics, TopicState{TopicStatus: ts, Refs: r.refs})
+		st.Topics = append(st.Topics, TopicState{TopicStatus: ts, Refs: r.refs, SocketOpen: r.ch != nil && r.ch.sock != nil})
 	}
 	m.mu.Unlock()
 	sort.Slice(st.Topics, func(i, j int) bool { return st.Topics[i].Topic < st.Topics[j].Topic })

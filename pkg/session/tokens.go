@@ -28,9 +28,9 @@ type TokenLifetimeError struct {
 func (e *TokenLifetimeError) Error() string {
 	return fmt.Sprintf("tokens from this OAuth client live %s; the margin is %s (%s applied, at most half a token's life). "+
 		"The session needs tokens that live at least %s: every reconnect or subscription change needs a new channel made "+
-		"with a fresh token, so it keeps the open socket and creates at most one channel every %s. "+
+		"with a fresh token, so it keeps any open socket and creates at most %d channels every %s. "+
 		"Raise the OAuth client's token duration in Genesys Cloud (Admin > Integrations > OAuth)",
-		secs(e.Lifetime), secs(e.Margin), secs(e.Applied), secs(minTokenLifetime), mins(e.Interval))
+		secs(e.Lifetime), secs(e.Margin), secs(e.Applied), secs(minTokenLifetime), shortTokenBurst, mins(e.Interval))
 }
 
 // Unwrap makes errors.Is(err, ErrTokenLifetime) hold.
@@ -81,17 +81,32 @@ func (m *Manager) lifetimeError(t auth.Token) *TokenLifetimeError {
 		Applied: auth.EffectiveMargin(t, m.cfg.Auth.Margin()), Interval: m.cfg.ShortTokenInterval}
 }
 
+// shortTokenBurst channels may be created per ShortTokenInterval while tokens are
+// short: one for the fault that needs it, one more for a second fault soon after (a
+// start, then an outage), so a 20 s outage right after a channel was made costs seconds,
+// not the rest of the interval; beyond that the manager waits rather than burning the
+// OAuth client's 20-channel limit.
+const shortTokenBurst = 2
+
 // shortWaitLocked returns an error (with Until set) when the last tokens were short and
-// the last channel was created less than ShortTokenInterval ago: the manager waits
-// instead of burning the OAuth client's 20-channel budget.
+// shortTokenBurst channels were created within the last ShortTokenInterval.
 func (m *Manager) shortWaitLocked(now time.Time) error {
 	e := m.lifetimeErrorLocked()
-	if e == nil || m.lastCreate.IsZero() {
+	if e == nil {
 		return nil
 	}
-	if until := m.lastCreate.Add(m.cfg.ShortTokenInterval); now.Before(until) {
-		e.Until = until
-		return e
+	n, oldest := 0, time.Time{}
+	for _, t := range m.creates {
+		if !t.IsZero() && now.Sub(t) < m.cfg.ShortTokenInterval {
+			n++
+			if oldest.IsZero() || t.Before(oldest) {
+				oldest = t
+			}
+		}
 	}
-	return nil
+	if n < shortTokenBurst {
+		return nil
+	}
+	e.Until = oldest.Add(m.cfg.ShortTokenInterval)
+	return e
 }
