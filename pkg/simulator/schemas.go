@@ -67,11 +67,10 @@ func activitySchema() schema {
 	})
 }
 
+// queueMemberSchema is QueueUserEventTopicQueueMember of the platform SDKs.
 func queueMemberSchema() schema {
-	return root("routing:api:QueueMemberNotification", schema{
-		"id": str(), "name": str(), "joined": boolean(), "memberBy": str(),
-		"routingStatus": obj(schema{"status": str(), "startTime": date()}),
-		"presence":      obj(schema{"presenceDefinition": obj(schema{"id": str(), "systemPresence": str()})}),
+	return root("routing:api:QueueUserEventTopicQueueMember", schema{
+		"id": str(), "user": obj(schema{"id": str()}), "queueId": str(), "joined": boolean(),
 	})
 }
 

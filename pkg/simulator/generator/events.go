@@ -120,8 +120,10 @@ func (m *Model) activityBody(a *agentState) map[string]any {
 		"dateActiveQueuesChanged": iso(a.presenceSince)}
 }
 
-func (m *Model) queueMemberBody(a *agentState) map[string]any {
-	return map[string]any{"id": a.ID, "name": a.Name, "joined": true, "memberBy": "user",
-		"routingStatus": map[string]any{"status": a.routing, "startTime": iso(a.since)},
-		"presence":      map[string]any{"presenceDefinition": presenceDefinition(a.presence)}}
+// queueMemberBody is the body of v2.routing.queues.{id}.users for agent a in queue qid:
+// the platform SDKs' QueueUserEventTopicQueueMember, {id, user{id}, queueId, joined} (the
+// member's id is the user's). It carries no name, presence or routing status: those come
+// from the user topics or GET /api/v2/routing/queues/{id}/members.
+func (m *Model) queueMemberBody(a *agentState, qid string) map[string]any {
+	return map[string]any{"id": a.ID, "user": map[string]any{"id": a.ID}, "queueId": qid, "joined": true}
 }

@@ -237,7 +237,7 @@ func (m *Model) setPresence(a *agentState, presence string, t time.Time) {
 	}
 	m.setRouting(a, status, t)
 	for _, qid := range a.QueueIDs {
-		m.emit("v2.routing.queues."+qid+".users", m.queueMemberBody(a))
+		m.emit("v2.routing.queues."+qid+".users", m.queueMemberBody(a, qid))
 	}
 }
 
