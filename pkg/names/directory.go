@@ -66,15 +66,15 @@ type Directory struct {
 	users  map[string]string
 	// when each map was last read whole (the answer's age when pickers fall back on it)
 	queuesAt, usersAt time.Time
-	ctx    context.Context
-	cancel context.CancelFunc
-	loaded chan struct{} // closed after the first pass, whatever its outcome
-	done   chan struct{} // closed when the loop has returned
-	start  sync.Once
-	stop   sync.Once
-	used   atomic.Bool   // a lookup since the loop last looked
-	paused atomic.Bool   // the loop waits for a lookup (wake) instead of its timer
-	wake   chan struct{} // one pending wake-up at most
+	ctx               context.Context
+	cancel            context.CancelFunc
+	loaded            chan struct{} // closed after the first pass, whatever its outcome
+	done              chan struct{} // closed when the loop has returned
+	start             sync.Once
+	stop              sync.Once
+	used              atomic.Bool   // a lookup since the loop last looked
+	paused            atomic.Bool   // the loop waits for a lookup (wake) instead of its timer
+	wake              chan struct{} // one pending wake-up at most
 }
 
 // New returns a Directory that knows no name until its first pass.

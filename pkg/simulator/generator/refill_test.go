@@ -17,7 +17,7 @@ func TestRefillAgreesWithStream(t *testing.T) {
 		ids = append(ids, q.ID)
 	}
 	observed, aggregated := 0, 0
-	lastSL := map[string]Metric{} // the service level each queue last notified
+	lastSL := map[string]Metric{}                                // the service level each queue last notified
 	for now := start; now.Before(start.Add(35 * time.Minute)); { // crosses 09:30
 		now = now.Add(time.Second)
 		for _, e := range m.Step(now) {
