@@ -84,3 +84,65 @@ func TestQueueUsersBodyIsQueueUserEventTopicQueueMember(t *testing.T) {
 	}
 	t.Fatal("v2.routing.queues.{id}.users not in the catalogue")
 }
+
+// TestQueueMembersListing: GET /api/v2/routing/queues/{id}/members (and the deprecated
+// /users) answer a QueueMemberEntityListing of QueueMember {id, name, user, ringNumber,
+// joined, memberBy, routingStatus, selfUri}, with the SDK's filters; an unknown queue is 404.
+func TestQueueMembersListing(t *testing.T) {
+	s, _ := newSim(t, Config{Seed: 4, Queues: 2, Agents: 9})
+	tok := getToken(t, s)
+	q := s.Population().Queues[0]
+	away := q.MemberIDs[0]
+	s.SetAgentPresence(away, "MEAL")
+	type listing struct {
+		Entities                               []map[string]any
+		PageSize, PageNumber, Total, PageCount int
+		SelfURI, FirstURI, LastURI             string
+	}
+	get := func(path string) listing {
+		t.Helper()
+		r := call(t, s, "GET", path, tok, "")
+		var l listing
+		if r.status != 200 || json.Unmarshal(r.body, &l) != nil {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		return l
+	}
+	for _, route := range []string{"members", "users"} {
+		base := "/api/v2/routing/queues/" + q.ID + "/" + route
+		l := get(base + "?pageSize=100&expand=routingStatus,presence")
+		if l.Total != len(q.MemberIDs) || len(l.Entities) != len(q.MemberIDs) || l.PageCount != 1 || l.SelfURI == "" {
+			t.Fatalf("%s: %d members (total %d), want %d", route, len(l.Entities), l.Total, len(q.MemberIDs))
+		}
+		for _, m := range l.Entities {
+			sameKeys(t, route+" entry", m, "id", "name", "user", "ringNumber", "joined", "memberBy", "routingStatus", "selfUri")
+			id := m["id"].(string)
+			u := m["user"].(map[string]any)
+			if u["id"] != id || u["name"] != m["name"] || m["joined"] != true || m["memberBy"] != "user" || !inFilter(q.MemberIDs, id) {
+				t.Errorf("%s entry %v", route, m)
+			}
+			rs := call(t, s, "GET", "/api/v2/users/"+id+"/routingstatus", tok, "").json(t)
+			if m["routingStatus"].(map[string]any)["status"] != rs["status"] || u["presence"] == nil {
+				t.Errorf("%s entry %s: routingStatus %v, user's %v; presence %v", route, id, m["routingStatus"], rs, u["presence"])
+			}
+		}
+		if plain := get(base); plain.Entities[0]["routingStatus"] != nil {
+			t.Errorf("%s without expand has routingStatus %v", route, plain.Entities[0]["routingStatus"])
+		}
+		if l := get(base + "?presence=Meal"); len(l.Entities) != 1 || l.Entities[0]["id"] != away {
+			t.Errorf("%s?presence=Meal: %v, want only %s", route, l.Entities, away)
+		}
+		if l := get(base + "?presence=ON_QUEUE&routingStatus=IDLE"); len(l.Entities) != len(q.MemberIDs)-1 {
+			t.Errorf("%s?presence=ON_QUEUE: %d entries, want %d", route, len(l.Entities), len(q.MemberIDs)-1)
+		}
+		if l := get(base + "?joined=false"); l.Total != 0 {
+			t.Errorf("%s?joined=false: %d entries", route, l.Total)
+		}
+		if r := call(t, s, "GET", "/api/v2/routing/queues/00000000-0000-4000-8000-000000000000/"+route, tok, ""); r.status != 404 {
+			t.Errorf("%s of an unknown queue: %d", route, r.status)
+		}
+		if r := call(t, s, "GET", base+"?pageSize=101", tok, ""); r.status != 400 {
+			t.Errorf("%s?pageSize=101: %d, want 400 (max 100)", route, r.status)
+		}
+	}
+}
