@@ -146,3 +146,63 @@ func TestQueueMembersListing(t *testing.T) {
 		}
 	}
 }
+
+// TestAvailableTopicsExpansions: expand=enforced,visibility,publicApiTemplateUriPaths,
+// permissionDetails fills the SDKs' AvailableTopic fields (enforced bool, visibility
+// Public|Preview, a list of paths, PermissionDetails {type, permissions, allowsCurrentUser,
+// enforced} agreeing with requiresPermissions), and only when asked for.
+func TestAvailableTopicsExpansions(t *testing.T) {
+	s, _ := newSim(t, Config{})
+	tok := getToken(t, s)
+	list := func(expand string) []map[string]any {
+		t.Helper()
+		var all struct{ Entities []map[string]any }
+		r := call(t, s, "GET", "/api/v2/notifications/availabletopics?includePreview=true&expand="+expand, tok, "")
+		if r.status != 200 || json.Unmarshal(r.body, &all) != nil || len(all.Entities) == 0 {
+			t.Fatalf("availabletopics?expand=%s: %d %s", expand, r.status, r.body)
+		}
+		return all.Entities
+	}
+	for _, e := range list("") {
+		sameKeys(t, "unexpanded topic", e, "id")
+	}
+	withPerms := 0
+	for _, e := range list("enforced,visibility&expand=publicApiTemplateUriPaths,permissionDetails,requiresPermissions") {
+		id := e["id"].(string)
+		sameKeys(t, id, e, "id", "enforced", "visibility", "publicApiTemplateUriPaths", "permissionDetails", "requiresPermissions")
+		if _, ok := e["enforced"].(bool); !ok {
+			t.Errorf("%s: enforced %v", id, e["enforced"])
+		}
+		if v := e["visibility"]; v != "Public" && v != "Preview" {
+			t.Errorf("%s: visibility %v", id, v)
+		}
+		paths, ok := e["publicApiTemplateUriPaths"].([]any)
+		if !ok {
+			t.Errorf("%s: publicApiTemplateUriPaths %v", id, e["publicApiTemplateUriPaths"])
+		}
+		for _, p := range paths {
+			if ps, _ := p.(string); len(ps) < 8 || ps[:8] != "/api/v2/" {
+				t.Errorf("%s: path %v", id, p)
+			}
+		}
+		details, ok := e["permissionDetails"].([]any)
+		perms := e["requiresPermissions"].([]any)
+		if !ok || (len(perms) > 0) != (len(details) > 0) {
+			t.Errorf("%s: permissionDetails %v for requiresPermissions %v", id, e["permissionDetails"], perms)
+			continue
+		}
+		for _, d := range details {
+			dm := d.(map[string]any)
+			sameKeys(t, id+" permissionDetails", dm, "type", "permissions", "allowsCurrentUser", "enforced")
+			got, _ := json.Marshal(dm["permissions"])
+			want, _ := json.Marshal(perms)
+			if string(got) != string(want) {
+				t.Errorf("%s: permissionDetails permissions %s, requiresPermissions %s", id, got, want)
+			}
+			withPerms++
+		}
+	}
+	if withPerms == 0 {
+		t.Error("no topic has permissionDetails")
+	}
+}
