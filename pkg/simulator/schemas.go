@@ -83,3 +83,11 @@ func detailEventSchema(urn string, extra schema) schema {
 	}
 	return root("analytics:api:"+urn, props)
 }
+
+// customerStartSchema is CustomerStartDetailEventTopicCustomerStartEvent: the common detail
+// fields without queueId, plus the customer's external contact and organisation.
+func customerStartSchema() schema {
+	s := detailEventSchema("CustomerStartEvent", schema{"externalContactId": str(), "externalOrganizationId": str()})
+	delete(s["properties"].(schema), "queueId")
+	return s
+}

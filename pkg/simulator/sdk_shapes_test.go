@@ -206,3 +206,52 @@ func TestAvailableTopicsExpansions(t *testing.T) {
 		t.Error("no topic has permissionDetails")
 	}
 }
+
+// Field names of the SDKs' detail event models (CustomerStartDetailEventTopicCustomerStartEvent,
+// AcdStartDetailEventTopicAcdStartEvent).
+var (
+	customerStartFields = []string{"eventTime", "conversationId", "participantId", "sessionId", "mediaType",
+		"externalOrganizationId", "externalContactId", "provider", "direction", "ani", "dnis", "addressTo", "addressFrom",
+		"callbackUserName", "callbackNumbers", "callbackScheduledTime", "subject", "messageType",
+		"conversationExternalContactIds", "conversationExternalOrganizationIds", "journeyContext", "divisionId"}
+	acdStartFields = []string{"eventTime", "conversationId", "participantId", "sessionId", "mediaType", "provider",
+		"direction", "ani", "dnis", "addressTo", "addressFrom", "callbackUserName", "callbackNumbers",
+		"callbackScheduledTime", "subject", "messageType", "queueId", "divisionId", "conversationExternalContactIds",
+		"conversationExternalOrganizationIds", "utilizationLabel", "routingPriority", "requestedRoutingSkillIds"}
+)
+
+// TestCustomerStartAndAcdStart: a caller's arrival sends customer.start (the customer's
+// participant, the SDK model's fields, no queueId) then acd.start (the ACD participant,
+// queueId, and no flowId: the SDK's AcdStartEvent has none, so the queue id no longer
+// poses as one).
+func TestCustomerStartAndAcdStart(t *testing.T) {
+	s, _ := newSim(t, Config{Seed: 6, Queues: 2, Agents: 4})
+	q := s.Population().Queues[1]
+	base := "v2.detail.events.conversation." + q.ID
+	next := socketFor(t, s, base+".customer.start", base+".acd.start")
+	if !s.SetQueueWaiting(q.ID, 1) {
+		t.Fatal("SetQueueWaiting refused")
+	}
+	cust, acd := next(base+".customer.start"), next(base+".acd.start")
+	within := func(what string, body map[string]any, allowed []string) {
+		t.Helper()
+		for k := range body {
+			if !inFilter(allowed, k) {
+				t.Errorf("%s has %q, which the SDK model lacks", what, k)
+			}
+		}
+	}
+	within("customer.start", cust, customerStartFields)
+	within("acd.start", acd, acdStartFields)
+	for _, k := range []string{"eventTime", "conversationId", "participantId", "sessionId", "mediaType", "direction", "ani", "dnis", "divisionId"} {
+		if cust[k] == nil || acd[k] == nil {
+			t.Errorf("%s: customer.start %v, acd.start %v", k, cust[k], acd[k])
+		}
+	}
+	if cust["conversationId"] != acd["conversationId"] || cust["participantId"] == acd["participantId"] {
+		t.Errorf("customer.start %v and acd.start %v: want one conversation, two participants", cust, acd)
+	}
+	if acd["queueId"] != q.ID || acd["flowId"] != nil {
+		t.Errorf("acd.start queueId %v flowId %v, want %s and none", acd["queueId"], acd["flowId"], q.ID)
+	}
+}

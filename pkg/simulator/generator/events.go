@@ -95,6 +95,15 @@ func (m *Model) detail(c *conv, participantID string, t time.Time, extra map[str
 	return d
 }
 
+// customerStart is the body of v2.detail.events.conversation.*.customer.start when c's
+// customer joins: the SDKs' CustomerStartDetailEventTopicCustomerStartEvent, which has the
+// common detail fields but no queueId (the customer has not reached a queue yet).
+func (m *Model) customerStart(c *conv, t time.Time) map[string]any {
+	d := m.detail(c, c.customerPID, t, nil)
+	delete(d, "queueId")
+	return d
+}
+
 func presenceDefinition(p string) map[string]any {
 	return map[string]any{"id": presenceIDs[p], "systemPresence": p}
 }
