@@ -255,3 +255,63 @@ func TestCustomerStartAndAcdStart(t *testing.T) {
 		t.Errorf("acd.start queueId %v flowId %v, want %s and none", acd["queueId"], acd["flowId"], q.ID)
 	}
 }
+
+// TestQueueAndUserFieldsARealOrgHasFilled: queues carry dateCreated <= dateModified,
+// createdBy, modifiedBy, scoringMethod and lastAgentRoutingMode (SDK Queue model enums);
+// users carry chat.jabberId, primaryContactInfo and addresses (SDK Contact); the values are
+// the same for the same seed and differ for another.
+func TestQueueAndUserFieldsARealOrgHasFilled(t *testing.T) {
+	snapshot := func(seed int64) (map[string]any, map[string]any) {
+		s, _ := newSim(t, Config{Seed: seed, Queues: 2, Agents: 3})
+		tok := getToken(t, s)
+		q := s.Population().Queues[0]
+		r := call(t, s, "GET", "/api/v2/routing/queues/"+q.ID, tok, "")
+		var page struct{ Entities []map[string]any }
+		ur := call(t, s, "GET", "/api/v2/users?pageSize=100", tok, "")
+		if r.status != 200 || ur.status != 200 || json.Unmarshal(ur.body, &page) != nil {
+			t.Fatalf("queue %d, users %d", r.status, ur.status)
+		}
+		return r.json(t), page.Entities[0]
+	}
+	q, u := snapshot(11)
+	for _, k := range []string{"dateCreated", "dateModified", "createdBy", "modifiedBy"} {
+		if v, _ := q[k].(string); v == "" {
+			t.Errorf("queue %s = %v", k, q[k])
+		}
+	}
+	created, err1 := time.Parse(time.RFC3339, q["dateCreated"].(string))
+	modified, err2 := time.Parse(time.RFC3339, q["dateModified"].(string))
+	if err1 != nil || err2 != nil || modified.Before(created) || !created.Before(testStart) {
+		t.Errorf("dateCreated %v, dateModified %v", q["dateCreated"], q["dateModified"])
+	}
+	if q["scoringMethod"] != "TimestampAndPriority" && q["scoringMethod"] != "PriorityOnly" {
+		t.Errorf("scoringMethod %v", q["scoringMethod"])
+	}
+	if m := q["lastAgentRoutingMode"]; m != "Disabled" && m != "QueueMembersOnly" && m != "AnyAgent" {
+		t.Errorf("lastAgentRoutingMode %v", m)
+	}
+	chat, _ := u["chat"].(map[string]any)
+	if j, _ := chat["jabberId"].(string); j == "" {
+		t.Errorf("user chat %v", u["chat"])
+	}
+	pci, _ := u["primaryContactInfo"].([]any)
+	addrs, _ := u["addresses"].([]any)
+	if len(pci) == 0 || len(addrs) == 0 {
+		t.Fatalf("primaryContactInfo %v, addresses %v", u["primaryContactInfo"], u["addresses"])
+	}
+	if p := pci[0].(map[string]any); p["address"] != u["email"] || p["mediaType"] != "EMAIL" || p["type"] != "PRIMARY" {
+		t.Errorf("primaryContactInfo %v", p)
+	}
+	if a := addrs[0].(map[string]any); a["mediaType"] != "PHONE" || a["address"] == "" || a["type"] == "" {
+		t.Errorf("addresses %v", a)
+	}
+	q2, u2 := snapshot(11)
+	q3, _ := snapshot(12)
+	if q2["dateCreated"] != q["dateCreated"] || q2["createdBy"] != q["createdBy"] ||
+		u2["chat"].(map[string]any)["jabberId"] != chat["jabberId"] {
+		t.Error("the same seed gave other values")
+	}
+	if q3["dateCreated"] == q["dateCreated"] || q3["createdBy"] == q["createdBy"] {
+		t.Error("another seed gave the same values")
+	}
+}
