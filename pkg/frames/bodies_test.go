@@ -28,6 +28,7 @@ var (
 	presenceTopic = "v2.users." + userID + ".presence"
 	routingTopic  = "v2.users." + userID + ".routingStatus"
 	detailTopic   = "v2.detail.events.conversation." + convID + ".acd.end"
+	membersTopic  = "v2.routing.queues." + queueID + ".users"
 )
 
 const obsVoice1 = `{"group":{"queueId":"` + queueID + `","mediaType":"voice"},"data":[{"interval":"2026-11-29T01:00:00.000Z/2026-11-29T01:15:00.000Z","metrics":[
@@ -66,3 +67,8 @@ const routingBody1 = `{"id":"` + userID + `","routingStatus":{"status":"IDLE","s
 const routingBody2 = `{"id":"` + userID + `","routingStatus":{"status":"INTERACTING","startTime":"2026-11-29T01:01:10.250Z"}}`
 
 const detailBody = `{"eventTime":1795914030000,"conversationId":"` + convID + `","participantId":"p2","sessionId":"s1","mediaType":"VOICE","direction":"INBOUND","ani":"tel:+15551234567","dnis":"tel:+15557654321","queueId":"` + queueID + `","divisionId":"d1","acdOutcome":"ANSWERED","interactingDurationMs":185000,"disconnectType":"PEER"}`
+
+// Queue member bodies are the platform SDKs' QueueUserEventTopicQueueMember: {id, user{id},
+// queueId, joined}; no name, presence or routing status.
+const memberJoined = `{"id":"` + userID + `","user":{"id":"` + userID + `"},"queueId":"` + queueID + `","joined":true}`
+const memberLeft = `{"id":"` + userID + `","user":{"id":"` + userID + `"},"queueId":"` + queueID + `","joined":false}`

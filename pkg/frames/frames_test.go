@@ -27,6 +27,7 @@ func TestGoldenFrames(t *testing.T) {
 		{"conversations", convTopic, []event.Event{evt(convTopic, at(1), conversationBody1), evt(convTopic, at(2), conversationBody2)}, Options{}},
 		{"presence", presenceTopic, []event.Event{evt(presenceTopic, at(1), presenceBody1), evt(presenceTopic, at(200), presenceBody2)}, Options{}},
 		{"routing-status", routingTopic, []event.Event{evt(routingTopic, at(6), routingBody1), evt(routingTopic, at(71), routingBody2)}, Options{}},
+		{"queue-users", membersTopic, []event.Event{evt(membersTopic, at(1), memberJoined), evt(membersTopic, at(40), memberLeft)}, Options{}},
 		{"detail-event", detailTopic, []event.Event{evt(detailTopic, at(30), detailBody)}, Options{}},
 		{"generic-nested", "v2.users." + userID + ".activity", []event.Event{
 			evt("v2.users."+userID+".activity", at(1), `{"id":"x","routingStatus":{"status":"IDLE"},"presence":{"presenceDefinition":{"systemPresence":"AVAILABLE"}},"outOfOffice":{"active":false},"queues":[{"id":"q1"},{"id":"q2"}],"tags":["a","b","c","d","e","f","g"]}`),

@@ -144,12 +144,22 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, kind string, 
 }
 
 func (s *Server) queueBody(q *generator.Queue) map[string]any {
-	return map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
+	body := map[string]any{"id": q.ID, "name": q.Name, "description": q.Description,
 		"memberCount": len(q.MemberIDs), "userMemberCount": len(q.MemberIDs), "joinedMemberCount": len(q.MemberIDs),
 		"division":      map[string]any{"id": s.pop.DivisionID, "name": "Home", "selfUri": "/api/v2/authorization/divisions/" + s.pop.DivisionID},
 		"mediaSettings": queueMediaSettings(), "skillEvaluationMethod": "ALL",
 		"acwSettings": map[string]any{"wrapupPrompt": "MANDATORY_TIMEOUT", "timeoutMs": 15000},
 		"selfUri":     "/api/v2/routing/queues/" + q.ID}
+	// settings a real queue has filled (the Queue model's defaults for a new queue)
+	for k, v := range map[string]any{"scoringMethod": "TimestampAndPriority", "lastAgentRoutingMode": "Disabled",
+		"routingRules": []any{}, "memberGroups": []any{}, "autoAnswerOnly": false, "enableTranscription": false,
+		"enableAudioMonitoring": false, "enableManualAssignment": false, "suppressInQueueCallRecording": false} {
+		body[k] = v
+	}
+	for k, v := range s.queueAudit(q.ID) {
+		body[k] = v
+	}
+	return body
 }
 
 func (s *Server) userBody(a *generator.Agent, expand []string) map[string]any {
@@ -157,6 +167,9 @@ func (s *Server) userBody(a *generator.Agent, expand []string) map[string]any {
 		"title": a.Title, "department": a.Department, "state": "active", "version": 1, "acdAutoAnswer": false,
 		"division": map[string]any{"id": s.pop.DivisionID, "name": "Home", "selfUri": "/api/v2/authorization/divisions/" + s.pop.DivisionID},
 		"selfUri":  "/api/v2/users/" + a.ID}
+	for k, v := range s.userContacts(a.ID, a.Email) {
+		u[k] = v
+	}
 	st, _ := s.model.AgentStatus(a.ID)
 	for _, e := range expand {
 		switch strings.ToLower(e) {

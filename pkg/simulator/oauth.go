@@ -53,6 +53,20 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, 400, "unsupported_grant_type", "grant_type must be client_credentials")
 		return
 	}
+	// RFC 6749 §2.3.1: credentials in the Basic header or, alternatively, in the form body as
+	// client_id/client_secret (golang.org/x/oauth2's auto-detection falls back to the body).
+	// Both given and disagreeing is a malformed request.
+	_, formID := r.PostForm["client_id"]
+	_, formSecret := r.PostForm["client_secret"]
+	if ok && (formID && r.PostForm.Get("client_id") != unescaped(id) ||
+		formSecret && r.PostForm.Get("client_secret") != unescaped(secret)) {
+		s.record(Record{Kind: "token_denied", Status: 400, Detail: "header and body credentials disagree"})
+		writeOAuthError(w, 400, "invalid_request", "client credentials in the Authorization header and the body disagree")
+		return
+	}
+	if !ok && formID {
+		id, secret, ok = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"), true
+	}
 	s.mu.Lock()
 	wantID, wantSecret := s.clientID, s.secret
 	s.mu.Unlock()
@@ -82,6 +96,15 @@ func credentialMatches(got, want string) bool {
 	}
 	dec, err := url.QueryUnescape(got)
 	return err == nil && subtle.ConstantTimeCompare([]byte(dec), []byte(want)) == 1
+}
+
+// unescaped is a Basic-auth credential URL-decoded (as clients encode it), or as sent when
+// it does not decode.
+func unescaped(v string) string {
+	if dec, err := url.QueryUnescape(v); err == nil {
+		return dec
+	}
+	return v
 }
 
 func (s *Server) issueToken(clientID string) *token {

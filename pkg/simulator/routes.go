@@ -18,6 +18,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v2/notifications/availabletopics", s.handleAvailableTopics)
 	mux.HandleFunc("GET /api/v2/routing/queues", s.handleQueues)
 	mux.HandleFunc("GET /api/v2/routing/queues/{id}", s.handleQueue)
+	mux.HandleFunc("GET /api/v2/routing/queues/{id}/members", s.handleQueueMembers)
+	mux.HandleFunc("GET /api/v2/routing/queues/{id}/users", s.handleQueueMembers)
 	mux.HandleFunc("GET /api/v2/users", s.handleUsers)
 	mux.HandleFunc("GET /api/v2/users/me", s.handleUserMe)
 	mux.HandleFunc("GET /api/v2/users/{id}", s.handleUser)

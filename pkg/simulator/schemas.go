@@ -67,11 +67,10 @@ func activitySchema() schema {
 	})
 }
 
+// queueMemberSchema is QueueUserEventTopicQueueMember of the platform SDKs.
 func queueMemberSchema() schema {
-	return root("routing:api:QueueMemberNotification", schema{
-		"id": str(), "name": str(), "joined": boolean(), "memberBy": str(),
-		"routingStatus": obj(schema{"status": str(), "startTime": date()}),
-		"presence":      obj(schema{"presenceDefinition": obj(schema{"id": str(), "systemPresence": str()})}),
+	return root("routing:api:QueueUserEventTopicQueueMember", schema{
+		"id": str(), "user": obj(schema{"id": str()}), "queueId": str(), "joined": boolean(),
 	})
 }
 
@@ -83,4 +82,12 @@ func detailEventSchema(urn string, extra schema) schema {
 		props[k] = v
 	}
 	return root("analytics:api:"+urn, props)
+}
+
+// customerStartSchema is CustomerStartDetailEventTopicCustomerStartEvent: the common detail
+// fields without queueId, plus the customer's external contact and organisation.
+func customerStartSchema() schema {
+	s := detailEventSchema("CustomerStartEvent", schema{"externalContactId": str(), "externalOrganizationId": str()})
+	delete(s["properties"].(schema), "queueId")
+	return s
 }

@@ -39,7 +39,7 @@ func buildCatalogue() []topicEntry {
 		{"v2.users.{id}.conversations", "Conversations the user takes part in.", []string{},
 			conversationSchema("models:conversations:UserConversationNotification"), ws, id},
 		detail("acd.start", "AcdStartEvent", "A conversation entered an ACD queue.",
-			schema{"acdOutcome": str(), "flowId": str(), "requestedRoutings": arr(str())}),
+			schema{"routingPriority": integer(), "requestedRoutingSkillIds": arr(str())}),
 		detail("acd.end", "AcdEndEvent", "A conversation left an ACD queue (answered, abandoned, transferred...).",
 			schema{"acdOutcome": enum("ANSWERED", "ABANDON", "FLOWOUT", "UNKNOWN"), "connectedDurationMs": integer(), "answeredUserId": str()}),
 		detail("acw", "AcwEvent", "An agent finished after-call work.",
@@ -47,7 +47,8 @@ func buildCatalogue() []topicEntry {
 		detail("user.start", "UserStartEvent", "An agent was connected to a conversation.", schema{"userId": str()}),
 		detail("user.end", "UserEndEvent", "An agent left a conversation.",
 			schema{"userId": str(), "disconnectType": str(), "connectedDurationMs": integer(), "interactingDurationMs": integer()}),
-		detail("customer.start", "CustomerStartEvent", "A customer joined a conversation.", schema{}),
+		{"v2.detail.events.conversation.{id}.customer.start", "A customer joined a conversation.",
+			[]string{"analytics:conversationDetail:view"}, customerStartSchema(), all, id},
 		detail("customer.end", "CustomerEndEvent", "A customer left a conversation.", schema{"disconnectType": str()}),
 		{"v2.users.{id}.outofoffice", "A user's out-of-office state.", []string{},
 			root("users:api:OutOfOfficeNotification", schema{"active": boolean(), "startDate": date(), "endDate": date()}), all, id},
@@ -115,8 +116,59 @@ func (s *Server) handleAvailableTopics(w http.ResponseWriter, r *http.Request) {
 		if want["topicParameters"] {
 			m["topicParameters"] = e.Parameters
 		}
+		if want["enforced"] {
+			m["enforced"] = true
+		}
+		if want["visibility"] {
+			m["visibility"] = "Public"
+		}
+		if want["publicApiTemplateUriPaths"] {
+			m["publicApiTemplateUriPaths"] = topicPaths(e.ID)
+		}
+		if want["permissionDetails"] {
+			m["permissionDetails"] = permissionDetails(e.RequiresPermissions)
+		}
 		out = append(out, m)
 	}
 	s.record(Record{Kind: "availabletopics", Token: t.hash, Status: 200})
 	writeJSON(w, 200, map[string]any{"entities": out})
+}
+
+// permissionDetails is an AvailableTopic's permissionDetails (platform SDKs' PermissionDetails:
+// type, permissions, allowsCurrentUser, enforced): one enforced requirement listing the topic's
+// permissions, none for a topic that needs none. The SDKs leave type's values undocumented;
+// "permission" is the simulator's choice.
+func permissionDetails(perms []string) []map[string]any {
+	out := []map[string]any{}
+	if len(perms) > 0 {
+		out = append(out, map[string]any{"type": "permission", "permissions": perms, "allowsCurrentUser": false, "enforced": true})
+	}
+	return out
+}
+
+// apiPaths are the REST resources (publicApiTemplateUriPaths) whose state each topic reports:
+// the simulator's own mapping, the SDKs give the field without describing its values.
+var apiPaths = map[string][]string{
+	"v2.analytics.queues.{id}.observations": {"/api/v2/analytics/queues/observations/query"},
+	"v2.routing.queues.{id}.conversations":  {"/api/v2/conversations/{conversationId}"},
+	"v2.routing.queues.{id}.users":          {"/api/v2/routing/queues/{queueId}/members"},
+	"v2.users.{id}.presence":                {"/api/v2/users/{userId}/presences/{sourceId}"},
+	"v2.users.{id}.routingStatus":           {"/api/v2/users/{userId}/routingstatus"},
+	"v2.users.{id}.activity":                {"/api/v2/users/{userId}"},
+	"v2.users.{id}.conversations":           {"/api/v2/conversations/{conversationId}"},
+	"v2.users.{id}.outofoffice":             {"/api/v2/users/{userId}/outofoffice"},
+	"v2.users.{id}.geolocation":             {"/api/v2/users/{userId}/geolocations/{clientId}"},
+	"v2.analytics.flow.{id}.aggregates":     {"/api/v2/analytics/flows/aggregates/query"},
+}
+
+// topicPaths is a topic's publicApiTemplateUriPaths: apiPaths, the conversation details for
+// every detail-event topic, none for the rest.
+func topicPaths(id string) []string {
+	if p, ok := apiPaths[id]; ok {
+		return p
+	}
+	if strings.HasPrefix(id, "v2.detail.events.conversation.") {
+		return []string{"/api/v2/analytics/conversations/{conversationId}/details"}
+	}
+	return []string{}
 }

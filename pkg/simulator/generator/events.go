@@ -95,6 +95,15 @@ func (m *Model) detail(c *conv, participantID string, t time.Time, extra map[str
 	return d
 }
 
+// customerStart is the body of v2.detail.events.conversation.*.customer.start when c's
+// customer joins: the SDKs' CustomerStartDetailEventTopicCustomerStartEvent, which has the
+// common detail fields but no queueId (the customer has not reached a queue yet).
+func (m *Model) customerStart(c *conv, t time.Time) map[string]any {
+	d := m.detail(c, c.customerPID, t, nil)
+	delete(d, "queueId")
+	return d
+}
+
 func presenceDefinition(p string) map[string]any {
 	return map[string]any{"id": presenceIDs[p], "systemPresence": p}
 }
@@ -120,8 +129,10 @@ func (m *Model) activityBody(a *agentState) map[string]any {
 		"dateActiveQueuesChanged": iso(a.presenceSince)}
 }
 
-func (m *Model) queueMemberBody(a *agentState) map[string]any {
-	return map[string]any{"id": a.ID, "name": a.Name, "joined": true, "memberBy": "user",
-		"routingStatus": map[string]any{"status": a.routing, "startTime": iso(a.since)},
-		"presence":      map[string]any{"presenceDefinition": presenceDefinition(a.presence)}}
+// queueMemberBody is the body of v2.routing.queues.{id}.users for agent a in queue qid:
+// the platform SDKs' QueueUserEventTopicQueueMember, {id, user{id}, queueId, joined} (the
+// member's id is the user's). It carries no name, presence or routing status: those come
+// from the user topics or GET /api/v2/routing/queues/{id}/members.
+func (m *Model) queueMemberBody(a *agentState, qid string) map[string]any {
+	return map[string]any{"id": a.ID, "user": map[string]any{"id": a.ID}, "queueId": qid, "joined": true}
 }

@@ -81,7 +81,9 @@ func (m *Model) arrive(q *queueState, t time.Time) {
 	q.offered++
 	q.dirty, q.aggDirty = true, true
 	m.emit("v2.routing.queues."+q.ID+".conversations", m.queueConversation(c, t))
-	m.emit("v2.detail.events.conversation."+q.ID+".acd.start", m.detail(c, c.acdPID, t, map[string]any{"flowId": q.ID}))
+	m.emit("v2.detail.events.conversation."+q.ID+".customer.start", m.customerStart(c, t))
+	m.emit("v2.detail.events.conversation."+q.ID+".acd.start", m.detail(c, c.acdPID, t,
+		map[string]any{"routingPriority": 0, "requestedRoutingSkillIds": []string{}}))
 }
 
 func (m *Model) abandonImpatient(q *queueState, t time.Time) {
@@ -237,7 +239,7 @@ func (m *Model) setPresence(a *agentState, presence string, t time.Time) {
 	}
 	m.setRouting(a, status, t)
 	for _, qid := range a.QueueIDs {
-		m.emit("v2.routing.queues."+qid+".users", m.queueMemberBody(a))
+		m.emit("v2.routing.queues."+qid+".users", m.queueMemberBody(a, qid))
 	}
 }
 
