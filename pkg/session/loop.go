@@ -41,8 +41,20 @@ func (m *Manager) step() {
 	now := m.cfg.Clock.Now()
 	m.mu.Lock()
 	if now.Before(m.nextTry) {
+		tok, id, due := m.probeDueLocked(now)
 		m.mu.Unlock()
-		return
+		if !due {
+			return
+		}
+		if !m.probeUpstream(tok, id) {
+			m.mu.Lock()
+			m.scheduleProbeLocked(m.cfg.Clock.Now())
+			m.mu.Unlock()
+			return
+		}
+		m.mu.Lock()
+		m.cfg.Logger.Info("notification session: the service answers again; reconnecting now", "backoffLeft", m.nextTry.Sub(now).Round(time.Second).String())
+		m.nextTry = now
 	}
 	sts, drop := m.assignLocked()
 	channels := append([]*channelState(nil), m.channels...)
@@ -81,6 +93,7 @@ func (m *Manager) succeed(channels int) {
 		reason += "; " + e.Error() // it works for now, but the settings need changing
 	}
 	m.setStateLocked(StateConnected, reason)
+	m.probing = false
 	if m.healthy.IsZero() {
 		m.healthy = now
 	}
@@ -128,13 +141,14 @@ func (m *Manager) fail(err error) {
 			m.cfg.Logger.Warn("notification session: waiting for the next channel allowed",
 				"until", short.Until.UTC().Format(time.RFC3339), "socketOpen", state == StateConnected, "reason", err.Error())
 		}
-		m.nextTry = short.Until
+		m.nextTry, m.probing = short.Until, false // a pace, not an outage: nothing to probe for
 		m.setStateLocked(state, reason)
 		return
 	}
 	m.healthy = time.Time{}
 	m.lastError = err.Error()
 	if errors.Is(err, auth.ErrAuth) || errors.Is(err, errFreshTokenRejected) {
+		m.probing = false // the service answers; it is the credentials: only the auth backoff
 		m.ctr.add(&m.ctr.authFailures, 1)
 		m.nextTry = now.Add(m.cfg.AuthFailureBackoff)
 		m.setStateLocked(StateAuthFailed, err.Error())
@@ -142,10 +156,12 @@ func (m *Manager) fail(err error) {
 		return
 	}
 	d := m.backoffLocked()
-	if ra := max(genesys.RetryAfter(err), auth.RetryAfter(err)); ra > d {
+	ra := max(genesys.RetryAfter(err), auth.RetryAfter(err))
+	if ra > d {
 		d = ra
 	}
-	m.nextTry = now.Add(d)
+	m.nextTry, m.holdUntil = now.Add(d), now.Add(ra)
+	m.scheduleProbeLocked(now)
 	m.setStateLocked(StateReconnecting, err.Error())
 	m.cfg.Logger.Warn("notification session: connection attempt failed", "error", err.Error(), "attempt", m.attempt, "retryIn", d.String())
 }
@@ -193,6 +209,7 @@ func (m *Manager) processNotes() {
 	if lost && now.After(m.nextTry) {
 		m.healthy = time.Time{}
 		m.nextTry = now.Add(m.backoffLocked())
+		m.scheduleProbeLocked(now)
 		m.setStateLocked(StateReconnecting, "socket lost")
 	}
 	m.mu.Unlock()

@@ -45,6 +45,9 @@ type Manager struct {
 	downSince   time.Time     // when the current down period began; zero while up
 	downBefore  time.Duration // downtime of the earlier down periods of this run of failures
 	nextTry     time.Time     // no handshakes before this (backoff)
+	probing     bool          // probes run while the backoff does (probe.go)
+	nextProbe   time.Time     // the next probe
+	holdUntil   time.Time     // no request at all before this (the service's Retry-After)
 	healthy     time.Time     // when everything became connected; zero when not
 	openGaps    map[string]event.Gap
 	gapLog      []event.Gap // recent closed/opened gaps, bounded

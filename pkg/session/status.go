@@ -13,7 +13,7 @@ type counters struct {
 	events, bytes, duplicates, malformed, oversized   atomic.Int64
 	heartbeats, pings, pongs, system, gaps, sockets   atomic.Int64
 	reconnects, channelsCreated, subscribes, failures atomic.Int64
-	authFailures, rejectedTopics                      atomic.Int64
+	authFailures, rejectedTopics, probes              atomic.Int64
 }
 
 func (c *counters) add(v *atomic.Int64, n int64) { v.Add(n) }
@@ -39,6 +39,7 @@ type Counters struct {
 	RejectedTopics  int64 `json:"rejectedTopics"`
 	TokenFetches    int64 `json:"tokenFetches"`
 	TokenFailures   int64 `json:"tokenFailures"`
+	Probes          int64 `json:"probes"` // cheap requests between handshakes during an outage
 }
 
 // ChannelStatus describes one channel. The id is shortened: it is the socket's
@@ -66,6 +67,7 @@ type Status struct {
 	Since       time.Time       `json:"since"`
 	Attempt     int             `json:"attempt"`
 	NextAttempt time.Time       `json:"nextAttempt,omitzero"`
+	NextProbe   time.Time       `json:"nextProbe,omitzero"` // while backing off: the next cheap check whether the service is back
 	LastError   string          `json:"lastError,omitempty"`
 	Channels    []ChannelStatus `json:"channels"`
 	Topics      []TopicState    `json:"topics"`
@@ -82,8 +84,11 @@ func (m *Manager) Status() Status {
 	m.mu.Lock()
 	st := Status{State: m.state, Reason: m.reason, Since: m.since, Attempt: m.attempt, LastError: m.lastError,
 		OpenGaps: len(m.openGaps), Gaps: append([]event.Gap{}, m.gapLog...), Channels: []ChannelStatus{}, Topics: []TopicState{}}
-	if m.nextTry.After(m.cfg.Clock.Now()) {
+	if now := m.cfg.Clock.Now(); m.nextTry.After(now) {
 		st.NextAttempt = m.nextTry
+		if m.probing && m.nextTry.Sub(now) >= probeMin {
+			st.NextProbe = maxTime(m.nextProbe, m.holdUntil)
+		}
 	}
 	for _, ch := range m.channels { // a channel not created yet shows with an empty id
 		st.Channels = append(st.Channels, ChannelStatus{ID: shortID(ch.id), Topics: len(ch.topics), Expires: ch.expires, Connected: ch.sock != nil})
@@ -108,6 +113,7 @@ func (m *Manager) counters() Counters {
 		SystemMessages: c.system.Load(), Gaps: c.gaps.Load(), SocketsOpened: c.sockets.Load(), Reconnects: c.reconnects.Load(),
 		ChannelsCreated: c.channelsCreated.Load(), Subscribes: c.subscribes.Load(), Failures: c.failures.Load(),
 		AuthFailures: c.authFailures.Load(), RejectedTopics: c.rejectedTopics.Load(), TokenFetches: fetches, TokenFailures: failures,
+		Probes: c.probes.Load(),
 	}
 }
 

@@ -84,6 +84,9 @@ func (m *Manager) nextWake() time.Duration {
 	backingOff := now.Before(m.nextTry)
 	if backingOff {
 		at(m.nextTry)
+		if m.probing && m.nextTry.Sub(now) >= probeMin {
+			at(maxTime(m.nextProbe, m.holdUntil))
+		}
 	}
 	pending := len(m.notes) > 0
 	for _, ch := range m.channels {
