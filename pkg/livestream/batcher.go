@@ -48,6 +48,8 @@ type Batcher struct {
 type topicBatch struct {
 	s       Streamer
 	pending []event.Event
+	shape   *data.Frame  // the last schema sent (no rows): a notice can go out on it with no event
+	notice  *data.Notice // carried by every packet of the topic until cleared (SetNotice)
 }
 
 // NewBatcher returns a batcher that builds frames with streamers from newStreamer
@@ -86,6 +88,12 @@ func (b *Batcher) Flush(dropped uint64) error {
 		if f == nil {
 			continue
 		}
+		if t.notice != nil {
+			if f.Meta == nil {
+				f.Meta = &data.FrameMeta{}
+			}
+			f.Meta.Notices = append(f.Meta.Notices, *t.notice)
+		}
 		if dropped > b.dropped {
 			if f.Meta == nil {
 				f.Meta = &data.FrameMeta{}
@@ -94,8 +102,41 @@ func (b *Batcher) Flush(dropped uint64) error {
 				Text: fmt.Sprintf("%d events were skipped because the viewer could not keep up", dropped-b.dropped)})
 			b.dropped = dropped
 		}
-		if err := b.send(f, changed); err != nil {
+		if err := b.send(t, f, changed); err != nil {
 			return fmt.Errorf("send stream packet: %w", err)
+		}
+	}
+	return nil
+}
+
+// SetNotice puts n on every packet of topic (matched case-insensitively) from now on,
+// or takes it off with nil, and tells the viewer at once: a packet on the last schema
+// sent, with no rows, or with one row of nulls at breakAt (non-zero) so a time series
+// breaks there. A panel so shows "stream interrupted" while it is, not only once events
+// come back. Nothing is sent for a topic that has not sent a frame yet (the query's
+// own frame carries the notice).
+func (b *Batcher) SetNotice(topic string, n *data.Notice, breakAt time.Time) error {
+	key := event.Key(topic)
+	for name, t := range b.topics {
+		if event.Key(name) != key || t.shape == nil {
+			continue
+		}
+		t.notice = n
+		f := emptyLike(t.shape)
+		if !breakAt.IsZero() && len(f.Fields) > 1 && f.Fields[0].Type() == data.FieldTypeTime && nullableValues(f) {
+			f.Fields[0].Append(breakAt)
+			for _, fl := range f.Fields[1:] {
+				fl.Append(data.NewFieldFromFieldType(fl.Type(), 1).At(0)) // nil for nullable fields
+			}
+		}
+		if n != nil {
+			if f.Meta == nil {
+				f.Meta = &data.FrameMeta{}
+			}
+			f.Meta.Notices = append(f.Meta.Notices, *n)
+		}
+		if err := b.send(t, f, false); err != nil {
+			return fmt.Errorf("send stream notice: %w", err)
 		}
 	}
 	return nil
@@ -115,13 +156,19 @@ func (b *Batcher) reset() {
 // send sends f data-only when its schema is the channel's last (what
 // data.FrameJSONCache.SameSchema compares), else schema and data. Data-only packets,
 // nearly all of a steady stream, are encoded by appendDataPacket when it can.
-func (b *Batcher) send(f *data.Frame, changed bool) error {
+func (b *Batcher) send(t *topicBatch, f *data.Frame, changed bool) error {
 	schema, err := data.FrameToJSON(f, data.IncludeSchemaOnly)
 	if err != nil {
 		return err
 	}
 	same := !changed && b.last != nil && bytes.Equal(schema, b.last)
 	b.last = schema
+	if !same || t.shape == nil {
+		t.shape = emptyLike(f)
+		if t.shape.Meta != nil { // the standing notice is added per packet, not kept in the shape
+			t.shape.Meta = &data.FrameMeta{Type: t.shape.Meta.Type}
+		}
+	}
 	if same {
 		if pkt, ok := appendDataPacket(b.scratch[:0], f); ok {
 			b.scratch = pkt
@@ -137,4 +184,32 @@ func (b *Batcher) send(f *data.Frame, changed bool) error {
 		return b.out.SendBytes(cache.Bytes(data.IncludeDataOnly))
 	}
 	return b.out.SendBytes(cache.Bytes(data.IncludeAll))
+}
+
+// nullableValues: every field after time can hold a null (a break row of zeros would
+// draw a drop to 0 instead of a break).
+func nullableValues(f *data.Frame) bool {
+	for _, fl := range f.Fields[1:] {
+		if !fl.Type().Nullable() {
+			return false
+		}
+	}
+	return true
+}
+
+// emptyLike is f's schema with no rows, exactly as f encodes it (data.Frame.EmptyCopy
+// turns nil labels into empty ones, which changes the schema the viewer compares).
+func emptyLike(f *data.Frame) *data.Frame {
+	out := data.NewFrame(f.Name)
+	out.RefID = f.RefID
+	if f.Meta != nil {
+		m := *f.Meta
+		out.Meta = &m
+	}
+	for _, fl := range f.Fields {
+		e := data.NewFieldFromFieldType(fl.Type(), 0)
+		e.Name, e.Labels, e.Config = fl.Name, fl.Labels, fl.Config
+		out.Fields = append(out.Fields, e)
+	}
+	return out
 }

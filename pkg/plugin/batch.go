@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -37,6 +38,8 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 	b := livestream.NewBatcher(func(topic string) livestream.Streamer { return d.frames.Streamer(topic, q.Fields) }, out)
 	ticker := d.clock.NewTicker(flushEvery)
 	defer ticker.Stop()
+	gaps := streamGaps{d: d, topics: topics, open: map[string]time.Time{}}
+	ticks := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -56,6 +59,11 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 		case <-ticker.Chan():
 			if err := b.Flush(sub.Dropped()); err != nil {
 				return err
+			}
+			if ticks++; ticks%gapCheckTicks == 0 {
+				if err := gaps.update(b); err != nil {
+					return err
+				}
 			}
 		}
 	}

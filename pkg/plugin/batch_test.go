@@ -154,3 +154,55 @@ func TestRunStreamEndsOnDisposeAndReportsDrops(t *testing.T) {
 		t.Errorf("stream after Dispose returned %v, want the restart error", err)
 	}
 }
+
+// TestRunStreamSaysWhileAGapIsOpen: a live panel learns that its stream is interrupted
+// while it is (a warning and, for values over time, a null row at the gap's start), and
+// that it is back once the gap closes, without a new event or a reload.
+func TestRunStreamSaysWhileAGapIsOpen(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	d, up, hub := testDS(clock)
+	defer d.Dispose()
+	const topic = "v2.analytics.queues.q1.observations"
+	q, _ := ParseQuery([]byte(`{"topic":"` + topic + `"}`))
+	out := newRecordSender()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = d.runStream(ctx, q, out) }()
+	bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer bcancel()
+	if err := clock.BlockUntilContext(bctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitHeld(t, up, topic)
+	hub.mu.Lock()
+	feed := hub.feeds[0]
+	hub.mu.Unlock()
+	feed.c <- event.Event{Topic: topic, Body: []byte(`{"v":4}`), Received: clock.Now()}
+	time.Sleep(5 * time.Millisecond)
+	clock.Advance(flushEvery)
+	out.wait(t, 1)
+
+	start := clock.Now()
+	hub.mu.Lock()
+	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: start, Reason: "socket closed (1006)"}}
+	hub.mu.Unlock()
+	for i := 0; i < gapCheckTicks; i++ {
+		clock.Advance(flushEvery)
+		time.Sleep(time.Millisecond)
+	}
+	p := out.wait(t, 1)
+	if !hasSchema(p[1]) || !strings.Contains(p[1], "stream interrupted since") || !strings.Contains(p[1], "[null]") {
+		t.Fatalf("packet when the gap opened: %s, want the warning and a null row", p[1])
+	}
+	hub.mu.Lock()
+	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: start, End: clock.Now(), Reason: "socket closed (1006)"}}
+	hub.mu.Unlock()
+	for i := 0; i < gapCheckTicks; i++ {
+		clock.Advance(flushEvery)
+		time.Sleep(time.Millisecond)
+	}
+	p = out.wait(t, 1)
+	if strings.Contains(p[2], "stream interrupted") || !hasSchema(p[2]) {
+		t.Fatalf("packet when the gap closed: %s, want the schema without the warning", p[2])
+	}
+}

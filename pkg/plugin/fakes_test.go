@@ -188,18 +188,18 @@ func (s *fakeStreamer) Frame(evs []event.Event) (*data.Frame, bool) {
 	changed := !s.seen
 	s.seen = true
 	ts := []time.Time{}
-	vs := []float64{}
+	vs := []*float64{} // nullable, as pkg/frames' value fields are
 	for _, e := range evs {
 		v, extra := valueOf(e)
 		if extra && !s.wide {
 			s.wide, changed = true, true
 		}
 		ts = append(ts, e.Received)
-		vs = append(vs, v)
+		vs = append(vs, &v)
 	}
 	f := data.NewFrame(s.topic, data.NewField("time", nil, ts), data.NewField("v", nil, vs))
 	if s.wide {
-		f.Fields = append(f.Fields, data.NewField("w", nil, make([]float64, len(ts))))
+		f.Fields = append(f.Fields, data.NewField("w", nil, make([]*float64, len(ts))))
 	}
 	return f, changed
 }

@@ -16,13 +16,16 @@ import (
 // missing data unless a null marks the break). Only for families read as values over
 // time; an event table gets no empty row.
 func breakAtGaps(f *data.Frame, topic string, gaps []event.Gap) {
-	switch fam, _ := frames.Detect(topic); fam {
-	case frames.QueueObservations, frames.UserPresence, frames.UserRoutingStatus, frames.UserActivity:
-	default:
+	if !valuesOverTime(topic) {
 		return
 	}
 	if f == nil || len(f.Fields) < 2 || f.Rows() == 0 || f.Fields[0].Type() != data.FieldTypeTime {
 		return
+	}
+	for _, fl := range f.Fields[1:] {
+		if !fl.Type().Nullable() {
+			return // a row of zeros would draw a drop to 0, not a break
+		}
 	}
 	times := f.Fields[0]
 	for _, g := range gaps {
@@ -40,4 +43,14 @@ func breakAtGaps(f *data.Frame, topic string, gaps []event.Gap) {
 			fl.Insert(i, data.NewFieldFromFieldType(fl.Type(), 1).At(0)) // nil for nullable fields
 		}
 	}
+}
+
+// valuesOverTime: the topic's frames are values over time (observations, presence,
+// routing status, activity), which a gap should visibly break; event tables are not.
+func valuesOverTime(topic string) bool {
+	switch fam, _ := frames.Detect(topic); fam {
+	case frames.QueueObservations, frames.UserPresence, frames.UserRoutingStatus, frames.UserActivity:
+		return true
+	}
+	return false
 }
