@@ -172,3 +172,27 @@ func TestSetQueueWaitingAndPresence(t *testing.T) {
 		t.Error("SetAgentPresence accepted an unknown presence")
 	}
 }
+
+// TestAlertSink: the demo's contact point posts Grafana's webhook payloads here; the
+// last ones can be listed, malformed bodies are refused, and the list stays bounded.
+func TestAlertSink(t *testing.T) {
+	s, _ := newSim(t, Config{})
+	post := func(body string) int {
+		r := call(t, s, "POST", "/_sim/alerts", "", body)
+		return r.status
+	}
+	if c := post(`{"status":"firing","alerts":[{"labels":{"alertname":"Customers waiting > 5 for 1 minute"}}]}`); c != 200 {
+		t.Fatalf("post: %d", c)
+	}
+	if c := post(`not json`); c != 400 {
+		t.Errorf("malformed: %d", c)
+	}
+	for i := 0; i < maxAlerts+5; i++ {
+		post(`{"status":"resolved"}`)
+	}
+	r := call(t, s, "GET", "/_sim/alerts", "", "")
+	var got struct{ Alerts []json.RawMessage }
+	if err := json.Unmarshal(r.body, &got); err != nil || len(got.Alerts) != maxAlerts {
+		t.Fatalf("list: %d alerts, %v", len(got.Alerts), err)
+	}
+}

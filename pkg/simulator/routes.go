@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v2/analytics/conversations/aggregates/query", s.handleConversationAggregates)
 	mux.HandleFunc("GET /channels/{id}", s.handleUpgrade)
 	s.controlRoutes(mux)
+	s.alertRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(mux, r); len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))

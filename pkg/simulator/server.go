@@ -99,9 +99,10 @@ func (c *Config) fill() {
 // and each request held by an HTTPFault.Delay adds one timer until it fires; a running
 // generator adds one ticker.
 type Server struct {
-	cfg   Config
-	clock clockwork.Clock
-	log   *slog.Logger
+	cfg    Config
+	clock  clockwork.Clock
+	log    *slog.Logger
+	alerts alertSink // what the demo's alert contact point sent (/_sim/alerts)
 
 	mu             sync.Mutex
 	clientID       string
