@@ -18,6 +18,33 @@ const commands = {
   browser: ['npx', ['playwright', 'test', ...process.argv.slice(2)]],
   soak: ['node', ['--test', '--test-concurrency=1', 'tests/soak/']],
 };
+// The suites inject faults into the simulator (502s, dropped sockets, stopped traffic);
+// a run that ends early (a failed assertion in a before hook, Ctrl-C, a killed runner)
+// must not leave the simulator broken for the next run or the demo: clear them before
+// and after every suite, and on SIGINT/SIGTERM.
+const simURL = (process.env.SIMULATOR_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+async function clearSimulator() {
+  const calls = [
+    ['DELETE', '/_sim/faults/http'],
+    ['POST', '/_sim/faults/drop', { upgrades: 0, afterMessages: 0, all: false }],
+    ['POST', '/_sim/heartbeats?on=true'],
+    ['POST', '/_sim/pongs?on=true'],
+  ];
+  for (const [method, path, body] of calls) {
+    await fetch(simURL + path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(5_000),
+    }).catch((e) => console.warn(`clearing the simulator (${method} ${path}): ${e.message}`));
+  }
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    await clearSimulator();
+    process.exit(130);
+  });
+}
 for (const name of suites) {
   if (!commands[name]) {
     console.error(`unknown e2e suite ${name}: use ${Object.keys(commands).join(', ')}`);
@@ -25,7 +52,9 @@ for (const name of suites) {
   }
   console.log(`e2e ${name} against ${process.env.GRAFANA_URL}`);
   const [cmd, args] = commands[name];
+  await clearSimulator();
   const run = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  await clearSimulator();
   if (run.status !== 0) {
     process.exit(run.status ?? 1);
   }

@@ -15,10 +15,10 @@ class AuthedWebSocket extends WebSocket {
  * Returns { frames, waitFor(pred, ms), close }. A frame is the data.Frame JSON Grafana relays.
  */
 export async function subscribe(channel) {
-  // the browser's Live client addresses a channel inside the user's organisation as
-  // "<orgId>/<channel>"; the channel a query names has no org part
-  const org = await gf('GET', '/api/org');
-  channel = `${org.json.id}/${channel}`;
+  // the browser's Live client addresses a channel inside the user's namespace: Grafana 13
+  // names it in its frontend settings ("default" for org 1), older versions use the org id
+  // ("1/<channel>"); the channel a query names has neither
+  channel = `${await liveNamespace()}/${channel}`;
   const url = cfg.grafana.replace(/^http/, 'ws') + '/api/live/ws';
   const client = new Centrifuge(url, { websocket: AuthedWebSocket, timeout: 10_000 });
   const frames = [];
@@ -71,4 +71,14 @@ export function valuesOf(frame, name, schemaFields) {
   const fields = frame?.schema?.fields ?? schemaFields ?? [];
   const i = fields.findIndex((f) => f.name === name);
   return i >= 0 ? (frame?.data?.values?.[i] ?? []) : [];
+}
+
+/** The prefix Grafana's Live expects before a channel: its namespace, else the org id. */
+export async function liveNamespace() {
+  const settings = await gf('GET', '/api/frontend/settings');
+  if (typeof settings.json?.namespace === 'string' && settings.json.namespace) {
+    return settings.json.namespace;
+  }
+  const org = await gf('GET', '/api/org');
+  return String(org.json.id);
 }
