@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
@@ -37,6 +38,7 @@ type parts struct {
 // answers every call with the settings error (so CheckHealth can say what to fix).
 type Datasource struct {
 	uid      string
+	started  time.Time // when this instance began receiving: nothing older can be in its history
 	settings Settings
 	cfgErr   error
 	parts
@@ -61,7 +63,7 @@ func NewDatasource(ctx context.Context, in backend.DataSourceInstanceSettings) (
 }
 
 func newDatasource(ctx context.Context, in backend.DataSourceInstanceSettings, build builder, clock clockwork.Clock) *Datasource {
-	d := &Datasource{uid: in.UID, clock: clock, done: make(chan struct{}), log: log.DefaultLogger.With("datasource", in.UID), queries: newQueryCache(512)}
+	d := &Datasource{uid: in.UID, clock: clock, started: clock.Now(), done: make(chan struct{}), log: log.DefaultLogger.With("datasource", in.UID), queries: newQueryCache(512)}
 	d.settings, d.cfgErr = LoadSettings(in)
 	if d.cfgErr == nil {
 		p, err := build(ctx, in.UID, d.settings, clock)

@@ -316,3 +316,29 @@ func frameValue(f *data.Frame, name string) any {
 	}
 	return nil
 }
+
+// TestHistoryBeginsNotice: a graph over a range that starts before the plugin was
+// watching says where its history begins (Genesys never replays), and says nothing once
+// the range is inside what the plugin holds.
+func TestHistoryBeginsNotice(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	d, _, _ := testDS(clock)
+	defer d.Dispose()
+	clock.Advance(5 * time.Minute)
+	now := clock.Now()
+	q := `{"topic":"v2.analytics.queues.{id}.observations","ids":["q1"]}`
+	r := runQuery(t, d, q, now.Add(-30*time.Minute), now, false)
+	texts := ""
+	for _, n := range r.Frames[0].Meta.Notices {
+		texts += n.Text + "|"
+	}
+	if !strings.Contains(texts, "history begins at 2026-12-07T10:00:00Z, when this data source started") {
+		t.Errorf("notices %q", texts)
+	}
+	r = runQuery(t, d, q, now.Add(-4*time.Minute), now, false)
+	for _, n := range r.Frames[0].Meta.Notices {
+		if strings.Contains(n.Text, "history begins") {
+			t.Errorf("a range inside the held history got %q", n.Text)
+		}
+	}
+}

@@ -89,6 +89,9 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 		f.Meta.Notices = append(f.Meta.Notices, d.notices(topic, from, to)...)
 		f.Meta.Notices = append(f.Meta.Notices, d.refillNotices(topic, to)...)
 		f.Meta.Notices = append(f.Meta.Notices, d.connectionNotices(st)...)
+		if q.Format != formatLatest {
+			f.Meta.Notices = append(f.Meta.Notices, d.historyNotices(from)...)
+		}
 		if !fromAlert {
 			// Alert rules read once and never stream; dashboards stream each topic on its own channel.
 			d.queries.put(part, orgID)
@@ -147,6 +150,25 @@ func (d *Datasource) latestEvents(topic string, t time.Time) []event.Event {
 		evs = append(evs, last)
 	}
 	return evs
+}
+
+// historyNotices say where the plugin's history begins when the range starts before it:
+// Genesys never replays, so a graph over the last hour right after a start is mostly
+// empty because nothing was watched, not because nothing happened.
+func (d *Datasource) historyNotices(from time.Time) []data.Notice {
+	begins := d.started
+	if kept := d.clock.Now().Add(-d.settings.History()); d.settings.History() > 0 && kept.After(begins) {
+		begins = kept
+	}
+	if !from.Before(begins.Add(-time.Second)) {
+		return nil
+	}
+	why := "when this data source started: Genesys Cloud does not replay earlier events"
+	if !begins.Equal(d.started) {
+		why = fmt.Sprintf("the plugin keeps %s of history (historyMinutes)", d.settings.History())
+	}
+	return []data.Notice{{Severity: data.NoticeSeverityInfo,
+		Text: fmt.Sprintf("history begins at %s, %s", begins.UTC().Format(time.RFC3339), why)}}
 }
 
 // connectionNotices say why a panel may be empty or stale: the session is not
