@@ -49,7 +49,7 @@ type topicBatch struct {
 	s       Streamer
 	pending []event.Event
 	shape   *data.Frame  // the last schema sent (no rows): a notice can go out on it with no event
-	notice  *data.Notice // carried by every packet of the topic until cleared (SetNotice)
+	notices []data.Notice // carried by every packet of the topic until replaced (SetNotices)
 }
 
 // NewBatcher returns a batcher that builds frames with streamers from newStreamer
@@ -88,11 +88,11 @@ func (b *Batcher) Flush(dropped uint64) error {
 		if f == nil {
 			continue
 		}
-		if t.notice != nil {
+		if len(t.notices) > 0 {
 			if f.Meta == nil {
 				f.Meta = &data.FrameMeta{}
 			}
-			f.Meta.Notices = append(f.Meta.Notices, *t.notice)
+			f.Meta.Notices = append(f.Meta.Notices, t.notices...)
 		}
 		if dropped > b.dropped {
 			if f.Meta == nil {
@@ -109,19 +109,20 @@ func (b *Batcher) Flush(dropped uint64) error {
 	return nil
 }
 
-// SetNotice puts n on every packet of topic (matched case-insensitively) from now on,
-// or takes it off with nil, and tells the viewer at once: a packet on the last schema
+// SetNotices puts ns on every packet of topic (matched case-insensitively) from now on,
+// replacing the previous ones, and tells the viewer at once: a packet on the last schema
 // sent, with no rows, or with one row of nulls at breakAt (non-zero) so a time series
-// breaks there. A panel so shows "stream interrupted" while it is, not only once events
-// come back. Nothing is sent for a topic that has not sent a frame yet (the query's
-// own frame carries the notice).
-func (b *Batcher) SetNotice(topic string, n *data.Notice, breakAt time.Time) error {
+// breaks there. Grafana replaces a streaming frame's notices with those of each schema
+// packet, so the stream must carry them itself: a panel so shows "stream interrupted"
+// while it is, and keeps the query's gap and refill notices once streaming. Nothing is
+// sent for a topic that has not sent a frame yet (the query's own frame has them).
+func (b *Batcher) SetNotices(topic string, ns []data.Notice, breakAt time.Time) error {
 	key := event.Key(topic)
 	for name, t := range b.topics {
 		if event.Key(name) != key || t.shape == nil {
 			continue
 		}
-		t.notice = n
+		t.notices = append([]data.Notice(nil), ns...)
 		f := emptyLike(t.shape)
 		if !breakAt.IsZero() && len(f.Fields) > 1 && f.Fields[0].Type() == data.FieldTypeTime && nullableValues(f) {
 			f.Fields[0].Append(breakAt)
@@ -129,11 +130,11 @@ func (b *Batcher) SetNotice(topic string, n *data.Notice, breakAt time.Time) err
 				fl.Append(data.NewFieldFromFieldType(fl.Type(), 1).At(0)) // nil for nullable fields
 			}
 		}
-		if n != nil {
+		if len(ns) > 0 {
 			if f.Meta == nil {
 				f.Meta = &data.FrameMeta{}
 			}
-			f.Meta.Notices = append(f.Meta.Notices, *n)
+			f.Meta.Notices = append(f.Meta.Notices, ns...)
 		}
 		if err := b.send(t, f, false); err != nil {
 			return fmt.Errorf("send stream notice: %w", err)

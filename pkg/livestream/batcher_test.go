@@ -110,18 +110,18 @@ func TestBatcherSendError(t *testing.T) {
 	}
 }
 
-// TestSetNotice: a notice goes out at once on the last schema, rides on every packet
+// TestSetNotices: notices go out at once on the last schema, rides on every packet
 // until cleared, and nothing is sent for a topic with no frame yet.
-func TestSetNotice(t *testing.T) {
+func TestSetNotices(t *testing.T) {
 	out := &packets{}
 	b := NewBatcher(func(topic string) Streamer { return &countStreamer{topic: topic} }, out)
 	n := &data.Notice{Severity: data.NoticeSeverityWarning, Text: "stream interrupted"}
-	if err := b.SetNotice("t", n, time.Time{}); err != nil || len(out.got) != 0 {
+	if err := b.SetNotices("t", []data.Notice{*n}, time.Time{}); err != nil || len(out.got) != 0 {
 		t.Fatalf("a topic with no frame yet: %v %v", err, out.got)
 	}
 	b.Add(ev("t"))
 	_ = b.Flush(0)
-	if err := b.SetNotice("T", n, time.Time{}); err != nil { // topics match case-insensitively
+	if err := b.SetNotices("T", []data.Notice{*n}, time.Time{}); err != nil { // topics match case-insensitively
 		t.Fatal(err)
 	}
 	if len(out.got) != 2 || !strings.Contains(out.got[1], "stream interrupted") || !strings.Contains(out.got[1], `"schema"`) {
@@ -132,7 +132,7 @@ func TestSetNotice(t *testing.T) {
 	if strings.Contains(out.got[2], `"schema"`) {
 		t.Errorf("while the notice stands, packets are data-only: %s", out.got[2])
 	}
-	_ = b.SetNotice("t", nil, time.Time{})
+	_ = b.SetNotices("t", nil, time.Time{})
 	if strings.Contains(out.got[3], "stream interrupted") || !strings.Contains(out.got[3], `"schema"`) {
 		t.Errorf("clearing the notice: %s", out.got[3])
 	}

@@ -3,7 +3,6 @@ package plugin
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -38,7 +37,7 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 	b := livestream.NewBatcher(func(topic string) livestream.Streamer { return d.frames.Streamer(topic, q.Fields) }, out)
 	ticker := d.clock.NewTicker(flushEvery)
 	defer ticker.Stop()
-	gaps := streamGaps{d: d, topics: topics, open: map[string]time.Time{}}
+	notices := newStreamNotices(d, topics)
 	ticks := 0
 	for {
 		select {
@@ -61,7 +60,7 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 				return err
 			}
 			if ticks++; ticks%gapCheckTicks == 0 {
-				if err := gaps.update(b); err != nil {
+				if err := notices.update(b); err != nil {
 					return err
 				}
 			}

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -9,54 +10,63 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/livestream"
 )
 
-// gapCheckTicks: a stream looks for open gaps on its topics every 10 flush ticks (1 s).
+// gapCheckTicks: a stream looks at its topics' notices every 10 flush ticks (1 s).
 const gapCheckTicks = 10
 
-// streamGaps tells a live panel while its topics are in a gap: when a gap opens, the
-// stream sends a packet with a warning ("stream interrupted since T") and, for values
-// over time, a null row at the gap's start so the line breaks there; when it closes,
-// a packet without the warning. Before, a wall screen kept its last numbers and the
-// green live dot for the whole outage.
-type streamGaps struct {
+// streamNotices keeps a live panel's notices true while it streams. Grafana replaces a
+// streaming frame's notices with those of each schema packet, so the query's notices
+// (gaps in the range, where a refilled value came from) vanished once the stream sent
+// its first packet, and a panel said nothing during an outage. Every second the stream
+// works out its topics' notices — the gaps of the history window, the refill's, and
+// while a gap is open "stream interrupted since T" — and when they change it sends them
+// (and, when a gap opens on values over time, a null row at its start so the line
+// breaks there).
+type streamNotices struct {
 	d      *Datasource
 	topics []string
-	open   map[string]time.Time // topic → start of the gap the viewer was told about
+	sent   map[string][]string  // topic → texts the viewer has
+	open   map[string]time.Time // topic → start of the open gap the viewer was told about
 }
 
-func (g *streamGaps) update(b *livestream.Batcher) error {
-	now := g.d.clock.Now()
-	for _, topic := range g.topics {
-		var start time.Time
-		var reason string
-		for _, gap := range g.d.hub.Gaps(topic, now, time.Time{}) {
-			if gap.Open() {
-				start, reason = gap.Start, gap.Reason
+func newStreamNotices(d *Datasource, topics []string) *streamNotices {
+	return &streamNotices{d: d, topics: topics, sent: map[string][]string{}, open: map[string]time.Time{}}
+}
+
+func (s *streamNotices) update(b *livestream.Batcher) error {
+	now := s.d.clock.Now()
+	for _, topic := range s.topics {
+		from := now.Add(-s.d.settings.History())
+		var ns []data.Notice
+		var openStart time.Time
+		for _, g := range s.d.hub.Gaps(topic, now, time.Time{}) {
+			if g.Open() {
+				openStart = g.Start
+				ns = append(ns, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+					"stream interrupted since %s (%s): events may be missing; it resumes by itself", g.Start.UTC().Format(time.RFC3339), g.Reason)})
 			}
 		}
-		told, was := g.open[topic]
-		switch {
-		case !start.IsZero() && (!was || !told.Equal(start)):
-			g.open[topic] = start
-			n := &data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
-				"stream interrupted since %s (%s): events may be missing; it resumes by itself", start.UTC().Format(time.RFC3339), reason)}
-			if err := b.SetNotice(topic, n, breakTime(topic, start)); err != nil {
-				return err
-			}
-		case start.IsZero() && was:
-			delete(g.open, topic)
-			if err := b.SetNotice(topic, nil, time.Time{}); err != nil {
-				return err
-			}
+		ns = append(ns, s.d.notices(topic, from, now)...)
+		ns = append(ns, s.d.refillNotices(topic, now)...)
+		texts := make([]string, len(ns))
+		for i, n := range ns {
+			texts[i] = n.Text
+		}
+		if slices.Equal(texts, s.sent[topic]) {
+			continue
+		}
+		s.sent[topic] = texts
+		var breakAt time.Time
+		if !openStart.IsZero() && !openStart.Equal(s.open[topic]) && valuesOverTime(topic) {
+			breakAt = openStart
+		}
+		if openStart.IsZero() {
+			delete(s.open, topic)
+		} else {
+			s.open[topic] = openStart
+		}
+		if err := b.SetNotices(topic, ns, breakAt); err != nil {
+			return err
 		}
 	}
 	return nil
-}
-
-// breakTime is where a stream's line breaks for a gap starting at start: values over
-// time only; event tables get no empty row.
-func breakTime(topic string, start time.Time) time.Time {
-	if valuesOverTime(topic) {
-		return start
-	}
-	return time.Time{}
 }
