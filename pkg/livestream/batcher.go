@@ -48,7 +48,7 @@ type Batcher struct {
 type topicBatch struct {
 	s       Streamer
 	pending []event.Event
-	shape   *data.Frame  // the last schema sent (no rows): a notice can go out on it with no event
+	shape   *data.Frame   // the last schema sent (no rows): a notice can go out on it with no event
 	notices []data.Notice // carried by every packet of the topic until replaced (SetNotices)
 }
 
