@@ -50,14 +50,24 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 	q := fmt.Sprintf(`{"topic":"v2.analytics.queues.{id}.observations","ids":[%q],"fields":["oWaiting"]}`, queue)
-	t.Run("no data", func(t *testing.T) {
-		frames := p.query(ctx, t, tr, good, q, true)
+	t.Run("current value before any event", func(t *testing.T) {
+		// No notification was ever published for the queue: the first alert query waits
+		// for the refill and answers the queue's current value from REST (issue #20).
+		latest := strings.Replace(q, `"fields"`, `"format":"latest","fields"`, 1)
+		frames := p.query(ctx, t, tr, good, latest, true)
+		if n := numericValues(frames); n != 1 {
+			t.Fatalf("first alert query: %d numeric values, want the refilled current value", n)
+		}
+		refilled := false
 		for _, f := range frames {
-			for _, fld := range f.Fields {
-				if fld.Len() > 0 && fld.Type().Numeric() {
-					t.Fatalf("frame %s has values before any event: NoData expected", f.Name)
+			if f.Meta != nil {
+				for _, n := range f.Meta.Notices {
+					refilled = refilled || strings.Contains(n.Text, "current value read from Genesys Cloud over REST")
 				}
 			}
+		}
+		if !refilled {
+			t.Errorf("the refilled value does not say so")
 		}
 	})
 	var channel string
