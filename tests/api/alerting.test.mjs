@@ -7,6 +7,7 @@ import {
   assertNoSecretInTranscript,
   cfg,
   clearFaults,
+  createAlertRule,
   createDatasource,
   deleteDatasource,
   gf,
@@ -14,13 +15,14 @@ import {
   newQueueId,
   obsTopic,
   observation,
+  provenance,
+  ruleState,
   sim,
   skip,
   waitFor,
 } from './lib.mjs';
 
 const RANGE_SECONDS = 30;
-const provenance = { 'X-Disable-Provenance': 'true' };
 
 describe('alerting on the plugin', { skip }, () => {
   let uid;
@@ -48,23 +50,11 @@ describe('alerting on the plugin', { skip }, () => {
     assertNoSecretInTranscript();
   });
 
-  /** The states of the rule's alert instances, as Grafana's rules API reports them. */
-  async function instanceStates() {
-    const r = await gf('GET', '/api/prometheus/grafana/api/v1/rules');
-    for (const g of r.json?.data?.groups ?? []) {
-      for (const rule of g.rules ?? []) {
-        if (rule.name === title) {
-          return { rule: rule.state, health: rule.health, alerts: (rule.alerts ?? []).map((a) => a.state), raw: rule };
-        }
-      }
-    }
-    return { rule: 'absent', alerts: [] };
-  }
   const waitState = (want, ms) =>
     waitFor(
       `an alert instance in state ${want}`,
       async () => {
-        const s = await instanceStates();
+        const s = await ruleState(title);
         return s.alerts.some((a) => a.startsWith(want)) ? s : undefined;
       },
       { timeoutMs: ms, everyMs: 2_000 }
@@ -73,71 +63,20 @@ describe('alerting on the plugin', { skip }, () => {
   it('creates a rule on the plugin through the provisioning API', async () => {
     title = `e2e waiting > 5 ${queue.slice(0, 8)}`;
     const group = `e2e-${folderUid}`;
-    const r = await gf(
-      'POST',
-      '/api/v1/provisioning/alert-rules',
-      {
-        title,
-        orgID: 1,
-        folderUID: folderUid,
-        ruleGroup: group,
-        condition: 'C',
-        for: '0s',
-        noDataState: 'NoData',
-        execErrState: 'Error',
-        data: [
-          {
-            refId: 'A',
-            datasourceUid: uid,
-            relativeTimeRange: { from: RANGE_SECONDS, to: 0 },
-            model: {
-              refId: 'A',
-              datasource: { type: cfg.pluginId, uid },
-              queryType: 'events',
-              topic: 'v2.analytics.queues.{id}.observations',
-              ids: [queue],
-              fields: ['oWaiting'],
-              format: 'events',
-            },
-          },
-          {
-            refId: 'B',
-            datasourceUid: '__expr__',
-            relativeTimeRange: { from: 0, to: 0 },
-            model: {
-              refId: 'B',
-              type: 'reduce',
-              expression: 'A',
-              reducer: 'last',
-              datasource: { type: '__expr__', uid: '__expr__' },
-            },
-          },
-          {
-            refId: 'C',
-            datasourceUid: '__expr__',
-            relativeTimeRange: { from: 0, to: 0 },
-            // a math expression rather than "threshold", which Grafana 9 does not have
-            model: {
-              refId: 'C',
-              type: 'math',
-              expression: '$B > 5',
-              datasource: { type: '__expr__', uid: '__expr__' },
-            },
-          },
-        ],
+    ruleUid = await createAlertRule({
+      title,
+      folderUid,
+      group,
+      uid,
+      rangeSeconds: RANGE_SECONDS,
+      model: {
+        queryType: 'events',
+        topic: 'v2.analytics.queues.{id}.observations',
+        ids: [queue],
+        fields: ['oWaiting'],
+        format: 'events',
       },
-      provenance
-    );
-    assert.ok(r.status === 200 || r.status === 201, r.text);
-    ruleUid = r.json.uid;
-    // evaluate every 10 s (Grafana's minimum by default) instead of the 1 min default
-    const g = await gf(
-      'PUT',
-      `/api/v1/provisioning/folder/${folderUid}/rule-groups/${group}`,
-      { interval: 10 },
-      provenance
-    );
-    assert.equal(g.status, 200, g.text);
+    });
   });
 
   it('fires while customers wait', async () => {

@@ -82,8 +82,10 @@ export async function waitFor(what, fn, { timeoutMs = 60_000, everyMs = 1_000 } 
 const describe = (v) => (v instanceof Error ? v.message : JSON.stringify(v)?.slice(0, 500));
 
 /** Creates a data source of this plugin pointing at the simulator; returns its uid. */
-export async function createDatasource(label, { secret = cfg.secret, jsonData = {} } = {}) {
-  const uid = `e2e-${label}-${randomUUID().slice(0, 8)}`;
+export async function createDatasource(
+  label,
+  { secret = cfg.secret, jsonData = {}, uid = `e2e-${label}-${randomUUID().slice(0, 8)}` } = {}
+) {
   const r = await gf('POST', '/api/datasources', {
     name: `Genesys e2e ${label} ${uid}`,
     uid,
@@ -190,4 +192,83 @@ export function assertNoSecretInTranscript() {
   const all = transcript.join('\n');
   assert.ok(!all.includes(cfg.secret), 'the client secret appeared in a Grafana answer');
   assert.ok(!/Bearer\s+[A-Za-z0-9._-]{8,}/.test(all), 'a bearer token appeared in a Grafana answer');
+}
+
+export const provenance = { 'X-Disable-Provenance': 'true' };
+
+/**
+ * Creates an alert rule "$B > threshold" on one query of this plugin (A → reduce last → math,
+ * which every Grafana since 9 has) through the provisioning API, and sets its group to evaluate
+ * every 10 s (Grafana's minimum by default). Returns the rule's uid.
+ */
+export async function createAlertRule({ title, folderUid, group, uid, model, rangeSeconds, threshold = 5 }) {
+  const r = await gf(
+    'POST',
+    '/api/v1/provisioning/alert-rules',
+    {
+      title,
+      orgID: 1,
+      folderUID: folderUid,
+      ruleGroup: group,
+      condition: 'C',
+      for: '0s',
+      noDataState: 'NoData',
+      execErrState: 'Error',
+      data: [
+        {
+          refId: 'A',
+          datasourceUid: uid,
+          relativeTimeRange: { from: rangeSeconds, to: 0 },
+          model: { refId: 'A', datasource: { type: cfg.pluginId, uid }, ...model },
+        },
+        {
+          refId: 'B',
+          datasourceUid: '__expr__',
+          relativeTimeRange: { from: 0, to: 0 },
+          model: {
+            refId: 'B',
+            type: 'reduce',
+            expression: 'A',
+            reducer: 'last',
+            datasource: { type: '__expr__', uid: '__expr__' },
+          },
+        },
+        {
+          refId: 'C',
+          datasourceUid: '__expr__',
+          relativeTimeRange: { from: 0, to: 0 },
+          // a math expression rather than "threshold", which Grafana 9 does not have
+          model: {
+            refId: 'C',
+            type: 'math',
+            expression: `$B > ${threshold}`,
+            datasource: { type: '__expr__', uid: '__expr__' },
+          },
+        },
+      ],
+    },
+    provenance
+  );
+  assert.ok(r.status === 200 || r.status === 201, r.text);
+  const g = await gf(
+    'PUT',
+    `/api/v1/provisioning/folder/${folderUid}/rule-groups/${group}`,
+    { interval: 10 },
+    provenance
+  );
+  assert.equal(g.status, 200, g.text);
+  return r.json.uid;
+}
+
+/** A rule's state and its instances' states, from Grafana's rules API. */
+export async function ruleState(title) {
+  const r = await gf('GET', '/api/prometheus/grafana/api/v1/rules');
+  for (const g of r.json?.data?.groups ?? []) {
+    for (const rule of g.rules ?? []) {
+      if (rule.name === title) {
+        return { rule: rule.state, health: rule.health, alerts: (rule.alerts ?? []).map((a) => a.state), raw: rule };
+      }
+    }
+  }
+  return { rule: 'absent', alerts: [] };
 }

@@ -9,19 +9,19 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   assertNoSecretInTranscript,
-  cfg,
   clearFaults,
+  createAlertRule,
   createDatasource,
   deleteDatasource,
   gf,
   lastValue,
+  provenance,
   query,
+  ruleState,
   sim,
   skip,
   waitFor,
 } from './lib.mjs';
-
-const provenance = { 'X-Disable-Provenance': 'true' };
 
 describe('current state refilled over REST', { skip }, () => {
   let uid;
@@ -63,83 +63,22 @@ describe('current state refilled over REST', { skip }, () => {
     assertNoSecretInTranscript();
   });
 
-  /** The rule's evaluation state and its instances' states, from Grafana's rules API. */
-  async function ruleState() {
-    const r = await gf('GET', '/api/prometheus/grafana/api/v1/rules');
-    for (const g of r.json?.data?.groups ?? []) {
-      for (const rule of g.rules ?? []) {
-        if (rule.name === title) {
-          return { rule: rule.state, health: rule.health, alerts: (rule.alerts ?? []).map((a) => a.state), raw: rule };
-        }
-      }
-    }
-    return { rule: 'absent', alerts: [] };
-  }
-
   it('a quiet queue fires an alert rule on its first evaluation after the data source starts', async () => {
-    uid = await createDatasourceWithUid(uid);
+    uid = await createDatasource('refill', { uid });
     title = `e2e refill waiting > 5 ${queue.slice(0, 8)}`;
-    const group = `e2e-${folderUid}`;
-    const r = await gf(
-      'POST',
-      '/api/v1/provisioning/alert-rules',
-      {
-        title,
-        orgID: 1,
-        folderUID: folderUid,
-        ruleGroup: group,
-        condition: 'C',
-        for: '0s',
-        noDataState: 'NoData',
-        execErrState: 'Error',
-        data: [
-          {
-            refId: 'A',
-            datasourceUid: uid,
-            relativeTimeRange: { from: 300, to: 0 },
-            model: { refId: 'A', datasource: { type: cfg.pluginId, uid }, ...latest() },
-          },
-          {
-            refId: 'B',
-            datasourceUid: '__expr__',
-            relativeTimeRange: { from: 0, to: 0 },
-            model: {
-              refId: 'B',
-              type: 'reduce',
-              expression: 'A',
-              reducer: 'last',
-              datasource: { type: '__expr__', uid: '__expr__' },
-            },
-          },
-          {
-            refId: 'C',
-            datasourceUid: '__expr__',
-            relativeTimeRange: { from: 0, to: 0 },
-            model: {
-              refId: 'C',
-              type: 'math',
-              expression: '$B > 5',
-              datasource: { type: '__expr__', uid: '__expr__' },
-            },
-          },
-        ],
-      },
-      provenance
-    );
-    assert.ok(r.status === 200 || r.status === 201, r.text);
-    ruleUid = r.json.uid;
-    const g = await gf(
-      'PUT',
-      `/api/v1/provisioning/folder/${folderUid}/rule-groups/${group}`,
-      { interval: 10 },
-      provenance
-    );
-    assert.equal(g.status, 200, g.text);
+    ruleUid = await createAlertRule({
+      title,
+      folderUid,
+      group: `e2e-${folderUid}`,
+      uid,
+      rangeSeconds: 300,
+      model: latest(),
+    });
     // The first evaluation's outcome: the first state other than "no evaluation yet".
     const first = await waitFor(
       "the rule's first evaluation",
       async () => {
-        const s = await ruleState();
+        const s = await ruleState(title);
         return s.alerts.length > 0 ? s : undefined;
       },
       { timeoutMs: 60_000, everyMs: 500 }
@@ -152,7 +91,7 @@ describe('current state refilled over REST', { skip }, () => {
 
   it('a recreated data source answers the current value within 5 s of its first query', async () => {
     await deleteDatasource(uid);
-    await createDatasourceWithUid(uid);
+    await createDatasource('refill', { uid });
     const t0 = Date.now();
     await query(uid, [latest()]); // the first query subscribes the topic
     await waitFor(
@@ -196,30 +135,10 @@ describe('current state refilled over REST', { skip }, () => {
     await waitFor(
       'the rule back to Normal',
       async () => {
-        const s = await ruleState();
+        const s = await ruleState(title);
         return s.alerts.some((a) => a.startsWith('Normal')) ? s : undefined;
       },
       { timeoutMs: 40_000, everyMs: 1_000 }
     );
   });
 });
-
-/** Creates this plugin's data source under a given uid (a "restart" keeps the rule's reference). */
-async function createDatasourceWithUid(uid) {
-  const r = await gf('POST', '/api/datasources', {
-    name: `Genesys e2e refill ${uid}`,
-    uid,
-    type: cfg.pluginId,
-    access: 'proxy',
-    jsonData: {
-      region: 'custom',
-      baseUrl: cfg.simFromGrafana,
-      authType: 'clientCredentials',
-      clientId: cfg.clientId,
-      channelBudget: 2,
-    },
-    secureJsonData: { clientSecret: cfg.secret },
-  });
-  assert.equal(r.status, 200, `creating the data source: ${r.text}`);
-  return uid;
-}
