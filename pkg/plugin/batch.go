@@ -37,7 +37,7 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 	b := livestream.NewBatcher(func(topic string) livestream.Streamer { return d.frames.Streamer(topic, q.Fields) }, out)
 	ticker := d.clock.NewTicker(flushEvery)
 	defer ticker.Stop()
-	notices := newStreamNotices(d, topics)
+	notices := newStreamNotices(d, q)
 	ticks := 0
 	for {
 		select {

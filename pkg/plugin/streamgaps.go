@@ -24,12 +24,13 @@ const gapCheckTicks = 10
 type streamNotices struct {
 	d      *Datasource
 	topics []string
+	latest bool                 // a "latest" stream replaces its rows: no break row, or the value would vanish
 	sent   map[string][]string  // topic → texts the viewer has
 	open   map[string]time.Time // topic → start of the open gap the viewer was told about
 }
 
-func newStreamNotices(d *Datasource, topics []string) *streamNotices {
-	return &streamNotices{d: d, topics: topics, sent: map[string][]string{}, open: map[string]time.Time{}}
+func newStreamNotices(d *Datasource, q Query) *streamNotices {
+	return &streamNotices{d: d, topics: q.Topics(), latest: q.Format == formatLatest, sent: map[string][]string{}, open: map[string]time.Time{}}
 }
 
 func (s *streamNotices) update(b *livestream.Batcher) error {
@@ -56,7 +57,7 @@ func (s *streamNotices) update(b *livestream.Batcher) error {
 		}
 		s.sent[topic] = texts
 		var breakAt time.Time
-		if !openStart.IsZero() && !openStart.Equal(s.open[topic]) && valuesOverTime(topic) {
+		if !openStart.IsZero() && !openStart.Equal(s.open[topic]) && valuesOverTime(topic) && !s.latest {
 			breakAt = openStart
 		}
 		if openStart.IsZero() {
