@@ -34,7 +34,11 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 	sub := d.hub.Subscribe(topics, streamBuffer)
 	defer sub.Close()
 
-	b := livestream.NewBatcher(func(topic string) livestream.Streamer { return d.frames.Streamer(topic, q.Fields) }, out)
+	newStreamer := func(topic string) livestream.Streamer { return d.frames.Streamer(topic, q.Fields) }
+	if q.Format == formatLatest {
+		newStreamer = func(topic string) livestream.Streamer { return latestStreamer{d: d, topic: topic, fields: q.Fields} }
+	}
+	b := livestream.NewBatcher(newStreamer, out)
 	ticker := d.clock.NewTicker(flushEvery)
 	defer ticker.Stop()
 	notices := newStreamNotices(d, q)

@@ -327,3 +327,55 @@ func TestUnusedDataSourceWithWrongSecretGoesQuiet(t *testing.T) {
 		t.Errorf("status %s with a wrong secret", st.State)
 	}
 }
+
+// TestLatestStreamSendsTheWholeState: each packet of a "latest" stream is the topic's
+// whole current state, so a stat panel that replaces its frame with each packet keeps
+// oWaiting when the next notification carries only the interval totals.
+func TestLatestStreamSendsTheWholeState(t *testing.T) {
+	g := newRefillRig(t)
+	topic := "v2.analytics.queues." + g.queue + ".observations"
+	q, err := ParseQuery([]byte(g.queueQuery()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Fields = nil // all columns
+	out := newRecordSender()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = g.d.runStream(ctx, q, out) }()
+	g.until(10*time.Second, g.queueQuery(), false, func(r backend.DataResponse) bool { return value(r, "oWaiting") == 9.0 })
+	interval := "2026-12-07T10:00:00Z/2026-12-07T10:30:00Z"
+	g.sim.Publish(topic, map[string]any{"group": map[string]string{"queueId": g.queue, "mediaType": "voice"},
+		"data": []any{map[string]any{"interval": interval, "metrics": []any{map[string]any{"metric": "nOffered", "stats": map[string]int{"count": 42}}}}}})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		g.step(100 * time.Millisecond)
+		out.mu.Lock()
+		var last, schema string // the last packet, and the last one with the schema
+		for _, p := range out.packets {
+			last = p
+			if strings.Contains(p, `"schema"`) {
+				schema = p
+			}
+		}
+		out.mu.Unlock()
+		if strings.Contains(last, "[42]") {
+			var pkt, sch struct {
+				Schema struct{ Fields []struct{ Name string } }
+				Data   struct{ Values [][]any }
+			}
+			if json.Unmarshal([]byte(last), &pkt) != nil || json.Unmarshal([]byte(schema), &sch) != nil {
+				t.Fatalf("packets %s / %s", last, schema)
+			}
+			for i, f := range sch.Schema.Fields {
+				if f.Name == "oWaiting" && i < len(pkt.Data.Values) && len(pkt.Data.Values[i]) == 1 && pkt.Data.Values[i][0] == 9.0 {
+					return
+				}
+			}
+			t.Fatalf("the packet after an interval-totals notification lost oWaiting = 9: %s", last)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no packet with the new totals; packets %v", out.packets)
+		}
+	}
+}
