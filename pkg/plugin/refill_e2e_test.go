@@ -51,11 +51,15 @@ func newRefillRig(t *testing.T) *refillRig {
 
 // step moves the fake clock by d in small steps, giving the real goroutines (sockets,
 // HTTP) a moment between them.
-func (g *refillRig) step(d time.Duration) {
-	q := g.quantum
-	if q == 0 {
-		q = 100 * time.Millisecond
+func (g *refillRig) quantumOr() time.Duration {
+	if g.quantum == 0 {
+		return 100 * time.Millisecond
 	}
+	return g.quantum
+}
+
+func (g *refillRig) step(d time.Duration) {
+	q := g.quantumOr()
 	for end := g.clock.Now().Add(d); g.clock.Now().Before(end); {
 		g.clock.Advance(q)
 		time.Sleep(2 * time.Millisecond)
@@ -89,8 +93,7 @@ func (g *refillRig) query(js string, from, to time.Time, alert bool) backend.Dat
 		if time.Now().After(deadline) {
 			g.t.Fatal("QueryData did not return")
 		}
-		g.clock.Advance(100 * time.Millisecond)
-		time.Sleep(2 * time.Millisecond)
+		g.step(g.quantumOr())
 	}
 }
 
@@ -147,6 +150,9 @@ func (g *refillRig) presenceQuery() string {
 
 func TestRefillAfterStartAndAfterGap(t *testing.T) {
 	g := newRefillRig(t)
+	// 1 s of fake time per 100 ms of real time: the "within 5 s / 10 s" below are fake
+	// time, and a loaded machine must not turn its slowness into seconds of fake time
+	g.quantum = 20 * time.Millisecond
 
 	// A new data source: the alert rule's first evaluation sees the quiet queue's 9.
 	r := g.query(g.queueQuery(), g.clock.Now().Add(-5*time.Minute), g.clock.Now(), true)
