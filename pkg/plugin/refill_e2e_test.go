@@ -157,7 +157,8 @@ func TestRefillAfterStartAndAfterGap(t *testing.T) {
 	// A new data source: the alert rule's first evaluation sees the quiet queue's 9.
 	r := g.query(g.queueQuery(), g.clock.Now().Add(-5*time.Minute), g.clock.Now(), true)
 	if v := value(r, "oWaiting"); v != 9.0 {
-		t.Fatalf("first alert evaluation: oWaiting %v, want 9 (frames %v, notices %q)", v, r.Frames, notices(r))
+		b, _ := json.Marshal(g.d.status())
+		t.Fatalf("first alert evaluation at %s: oWaiting %v, want 9 (frames %v, notices %q); status %s", g.clock.Now(), v, r.Frames, notices(r), b)
 	}
 	if !strings.Contains(notices(r), "current value read from Genesys Cloud over REST") {
 		t.Errorf("a refilled value must say so: %q", notices(r))
