@@ -1,12 +1,5 @@
-import {
-  CoreApp,
-  DataQueryRequest,
-  DataSourceInstanceSettings,
-  MetricFindValue,
-  ScopedVars,
-  StreamingFrameAction,
-} from '@grafana/data';
-import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { CoreApp, DataQueryRequest, DataSourceInstanceSettings, MetricFindValue, ScopedVars } from '@grafana/data';
+import { DataSourceWithBackend, StreamingFrameAction, getTemplateSrv } from '@grafana/runtime';
 
 import { interpolateQuery } from './interpolate';
 import { DEFAULT_QUERY, GenesysOptions, GenesysQuery, GenesysVariableQuery, topicNeedsIds } from './types';
