@@ -20,6 +20,9 @@ const chromiumPath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium
  */
 export default defineConfig<PluginOptions>({
   testDir: './tests',
+  // Only the browser specs: tests/api and tests/soak hold node:test suites (*.test.mjs) that
+  // create data sources and alert rules as a side effect; `npm run e2e` runs those itself.
+  testMatch: '*.spec.ts',
   /* Run tests in files in parallel */
   fullyParallel: true,
   /* Fail the build on CI if you accidentally left test.only in the source code. */

@@ -175,6 +175,52 @@ describe('DataSource streaming', () => {
     expect(last.fields.find((f: { name: string }) => f.name === 'oWaiting').values).toEqual([3, 4, 5, 6]);
   });
 
+  it("a latest query's stream replaces the topic's row; an events query's stream appends", async () => {
+    const frame = (refId: string, channel: string) =>
+      dataFrameToJSON(
+        createDataFrame({
+          refId,
+          name: 'v2.users.u1.routingStatus',
+          fields: [
+            { name: 'time', type: FieldType.time, values: [1000] },
+            { name: 'status', type: FieldType.string, values: ['IDLE'] },
+          ],
+          meta: { channel },
+        })
+      );
+    setBackendSrv({
+      fetch: () =>
+        of({
+          data: {
+            results: { L: { frames: [frame('L', 'ds/ds1/q/latest')] }, E: { frames: [frame('E', 'ds/ds1/q/events')] } },
+          },
+          status: 200,
+          ok: true,
+        }),
+    } as unknown as BackendSrv);
+    const streamCalls: LiveDataStreamOptions[] = [];
+    setGrafanaLiveSrv({
+      getDataStream: (opts: LiveDataStreamOptions) => {
+        streamCalls.push(opts);
+        return of({ key: opts.key, state: LoadingState.Streaming, data: [] });
+      },
+    } as unknown as GrafanaLiveSrv);
+
+    await lastValueFrom(
+      newDataSource()
+        .query(
+          request<GenesysQuery>([
+            { refId: 'L', topic: 'v2.users.{id}.routingStatus', ids: ['u1'], format: 'latest' },
+            { refId: 'E', topic: 'v2.users.{id}.routingStatus', ids: ['u1'], format: 'events' },
+          ])
+        )
+        .pipe(toArray())
+    );
+    const byPath = Object.fromEntries(streamCalls.map((c) => [c.addr.path, c.buffer]));
+    expect(byPath['q/latest']).toMatchObject({ action: StreamingFrameAction.Replace });
+    expect(byPath['q/events']).toMatchObject({ action: StreamingFrameAction.Append, maxLength: 100 });
+  });
+
   it('frames without a channel are returned as they are', async () => {
     const plain = createDataFrame({ refId: 'A', fields: [{ name: 'connected', type: FieldType.number, values: [1] }] });
     setBackendSrv({

@@ -1,5 +1,5 @@
 import { CoreApp, DataQueryRequest, DataSourceInstanceSettings, MetricFindValue, ScopedVars } from '@grafana/data';
-import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { DataSourceWithBackend, StreamingFrameAction, getTemplateSrv } from '@grafana/runtime';
 
 import { interpolateQuery } from './interpolate';
 import { DEFAULT_QUERY, GenesysOptions, GenesysQuery, GenesysVariableQuery, topicNeedsIds } from './types';
@@ -8,12 +8,22 @@ import { GenesysVariableSupport, loadVariableValues } from './variables';
 /**
  * The data source. query() is DataSourceWithBackend's: queries go to the plugin backend (the
  * same path alerting uses) and frames carrying meta.channel are turned into live streams that
- * append to the history the backend returned.
+ * append to the history the backend returned — or, for `latest` queries, replace the topic's
+ * one row with each update.
  */
 export class DataSource extends DataSourceWithBackend<GenesysQuery, GenesysOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<GenesysOptions>) {
     super(instanceSettings);
     this.variables = new GenesysVariableSupport(this);
+    // Grafana's default streams append every packet (up to maxDataPoints rows). A `latest`
+    // frame is one row per topic: appending would grow it by a row per update (a count of
+    // agents by status would count every update), so those streams replace the row.
+    const standard = this.streamOptionsProvider;
+    this.streamOptionsProvider = (request, frame) => {
+      const opts = standard(request, frame);
+      const query = request.targets.find((t) => t.refId === frame.refId);
+      return isLatest(query) ? { ...opts, action: StreamingFrameAction.Replace } : opts;
+    };
   }
 
   /** Alert rules evaluate one value per series, so the alert-rule editor starts with `latest`. */
@@ -51,4 +61,9 @@ export class DataSource extends DataSourceWithBackend<GenesysQuery, GenesysOptio
   async metricFindQuery(query: GenesysVariableQuery): Promise<MetricFindValue[]> {
     return this.listVariableValues(query);
   }
+}
+
+/** A topic query asking for one row per topic with its last value. */
+function isLatest(query: GenesysQuery | undefined): boolean {
+  return !!query && query.queryType !== 'status' && query.format === 'latest';
 }

@@ -1,4 +1,4 @@
-import { DataSourceJsonData } from '@grafana/data';
+import { DataQueryRequest, DataSourceApi, DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
 /** Output shape of an events query (docs/architecture.md "Query model"). */
@@ -146,4 +146,16 @@ export interface GenesysVariableQuery extends DataQuery {
   kind: EntityKind | 'topics';
   /** Name filter passed to /queues or /users. */
   query?: string;
+}
+
+/**
+ * What the variable support and its editor need of the data source. They take it as this
+ * interface so that variables.ts and VariableQueryEditor.tsx do not import datasource.ts,
+ * which imports them.
+ */
+export interface VariableValuesSource extends DataSourceApi<GenesysQuery, GenesysOptions> {
+  listVariableValues(
+    query: GenesysVariableQuery | undefined,
+    request?: Pick<DataQueryRequest, 'scopedVars'>
+  ): Promise<Array<{ text: string; value: string }>>;
 }

@@ -1,16 +1,15 @@
 import { CustomVariableSupport, DataQueryRequest, DataQueryResponse, FieldType, createDataFrame } from '@grafana/data';
 import { Observable, from, map } from 'rxjs';
 
-import type { DataSource } from './datasource';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
-import { fetchEntities, fetchTopics } from './resources';
-import { GenesysVariableQuery } from './types';
+import { ResourceGetter, fetchEntities, fetchTopics } from './resources';
+import { GenesysVariableQuery, VariableValuesSource } from './types';
 
 /** Query variables listing queues, users or topics from the backend's resources. */
-export class GenesysVariableSupport extends CustomVariableSupport<DataSource, GenesysVariableQuery> {
+export class GenesysVariableSupport extends CustomVariableSupport<VariableValuesSource, GenesysVariableQuery> {
   editor = VariableQueryEditor;
 
-  constructor(private readonly ds: DataSource) {
+  constructor(private readonly ds: VariableValuesSource) {
     super();
   }
 
@@ -32,7 +31,7 @@ export class GenesysVariableSupport extends CustomVariableSupport<DataSource, Ge
 }
 
 export async function loadVariableValues(
-  ds: DataSource,
+  ds: ResourceGetter,
   q: GenesysVariableQuery | undefined,
   filter: string
 ): Promise<Array<{ text: string; value: string }>> {

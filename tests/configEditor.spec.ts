@@ -8,11 +8,13 @@ type ProvisionedGenesys = { jsonData: GenesysOptions };
 // fillConnection points the config page at the provisioned custom base URL and client id,
 // with the given secret: the two tests differ only in that secret.
 async function fillConnection(page: Page, ds: ProvisionedGenesys, secret: string) {
-  await page.getByLabel('Region').fill('Custom');
+  // A field's description is part of its accessible name ("Login URL … Defaults to the base
+  // URL."), so names are matched from their start, not anywhere.
+  await page.getByRole('combobox', { name: /^Region/ }).fill('Custom');
   await page.getByRole('option', { name: /Custom base URL/ }).click();
-  await page.getByLabel('Base URL').fill(ds.jsonData.baseUrl ?? '');
-  await page.getByLabel('Client ID').fill(ds.jsonData.clientId ?? '');
-  await page.getByLabel('Client secret').fill(secret);
+  await page.getByRole('textbox', { name: /^Base URL/ }).fill(ds.jsonData.baseUrl ?? '');
+  await page.getByRole('textbox', { name: /^Client ID/ }).fill(ds.jsonData.clientId ?? '');
+  await page.getByLabel(/^Client secret/).fill(secret);
 }
 
 // Runs against the Grafana at GRAFANA_URL (see tests/run-e2e.mjs) with the demo's provisioned

@@ -9,13 +9,14 @@ test('query editor: pick a queue topic and a queue, the panel queries the backen
   const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
   await panelEditPage.datasource.set(ds.name);
   const row = panelEditPage.getQueryEditorRow('A');
-  await row.getByLabel('Topic').fill('v2.routing.queues.{id}.conversations');
+  // By role: a label lookup for Topic also matches the "Topic events" radio.
+  await row.getByRole('combobox', { name: /^Topic/ }).fill('Queue conversations');
   await page
-    .getByRole('option', { name: /v2\.routing\.queues\.\{id\}\.conversations/ })
+    .getByRole('option', { name: /^Queue conversations/ })
     .first()
     .click();
   const queryReq = panelEditPage.waitForQueryDataRequest();
-  await row.getByLabel('Queues').click();
+  await row.getByRole('combobox', { name: 'Queues', exact: true }).click();
   await page.getByRole('option').filter({ hasNotText: '$' }).first().click();
   await expect(await queryReq).toBeTruthy();
   await expect(panelEditPage.refreshPanel()).toBeOK();

@@ -245,7 +245,7 @@ func TestResources(t *testing.T) {
 	st, m := call("topics")
 	b, _ := json.Marshal(m)
 	if st != 200 || strings.Contains(string(b), "EventBridge") || strings.Contains(string(b), "acw") ||
-		!strings.Contains(string(b), `"data.stats.count"`) || !strings.Contains(string(b), `"family":"users"`) {
+		!strings.Contains(string(b), `"oWaiting"`) || strings.Contains(string(b), `"data.stats.count"`) || !strings.Contains(string(b), `"family":"users"`) {
 		t.Errorf("topics %d %s", st, b)
 	}
 	if st, m = call("queues?query=x&page=2&pageSize=10"); st != 200 || m["page"] != 2.0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 )
 
@@ -56,7 +57,7 @@ func describeTopics(raw []genesys.AvailableTopic) []TopicInfo {
 			params = []string{"id"}
 		}
 		out = append(out, TopicInfo{ID: t.ID, Description: t.Description, Family: family(t.ID),
-			Parameters: nonNil(params), RequiresPermissions: nonNil(t.RequiresPermissions), Fields: schemaFields(t.Schema)})
+			Parameters: nonNil(params), RequiresPermissions: nonNil(t.RequiresPermissions), Fields: topicFields(t)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -84,6 +85,17 @@ func family(id string) string {
 		return "conversations"
 	}
 	return "other"
+}
+
+// topicFields are the field names the editor offers for a topic: the columns its frames
+// have. Families that pkg/frames reshapes (observations, conversations, presence,
+// routing status) have their own columns, not the body's paths; the others are the
+// flattened body, so the schema's paths are their columns.
+func topicFields(t genesys.AvailableTopic) []string {
+	if cols := frames.Columns(t.ID); cols != nil {
+		return cols
+	}
+	return schemaFields(t.Schema)
 }
 
 const (

@@ -1,4 +1,4 @@
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Alert, Combobox, Field, Label, MultiCombobox, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
@@ -48,15 +48,59 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
 
   const topic = topics.find((t) => t.id === query.topic);
   const options = useMemo(() => topicOptions(topics), [topics]);
-  const fieldOptions = (topic?.fields ?? []).map((f) => ({ value: f, label: f }));
+  const fieldOptions = useMemo(() => (topic?.fields ?? []).map((f) => ({ value: f, label: f })), [topic]);
+  const fields = useMemo(() => query.fields ?? [], [query.fields]);
   const isStatus = query.queryType === 'status';
 
+  // The query as last seen, so a handler never works on a stale one and a change that
+  // changes nothing neither calls onChange nor runs the query again (Explore answers
+  // onRunQuery with new props, which must not loop back into onChange).
+  const latest = useRef(query);
+  useEffect(() => {
+    latest.current = query;
+  }, [query]);
   const update = (patch: Partial<GenesysQuery>) => {
-    const next = { ...query, ...patch };
+    const prev = latest.current;
+    const next = { ...prev, ...patch };
+    if (sameQuery(prev, next)) {
+      return;
+    }
+    latest.current = next;
     onChange(next);
     if (datasource.filterQuery(next)) {
       onRunQuery();
     }
+  };
+
+  const pickTopic = (id: string | undefined) => {
+    const prev = latest.current;
+    const kindOf = (t?: string) =>
+      entityKindFor(
+        topics.find((x) => x.id === t),
+        t
+      );
+    // Ids of another entity kind (queue ids after picking a user topic) cannot fill {id}.
+    const keepIds = topicNeedsIds(id) && topicNeedsIds(prev.topic) && kindOf(id) === kindOf(prev.topic);
+    update({ topic: id, ids: keepIds ? (prev.ids ?? []) : [], fields: id === prev.topic ? prev.fields : [] });
+  };
+
+  // MultiCombobox does nothing on Enter while no option is highlighted: Enter then adds the
+  // typed name as a custom field.
+  const onFieldsKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const input = e.target as HTMLInputElement;
+    if (e.key !== 'Enter' || input.tagName !== 'INPUT' || input.getAttribute('aria-activedescendant')) {
+      return;
+    }
+    const name = input.value.trim();
+    if (!name) {
+      return;
+    }
+    e.preventDefault();
+    const current = latest.current.fields ?? [];
+    if (!current.includes(name)) {
+      update({ fields: [...current, name] });
+    }
+    clearInput(input);
   };
 
   return (
@@ -71,7 +115,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
       {loadError && <Alert title={`Topics: ${loadError}`} severity="error" />}
       {!isStatus && (
         <>
-          <Field label="Topic" description={topic?.description} htmlFor={`topic-${query.refId}`}>
+          <Field
+            label="Topic"
+            description={query.topic ? [query.topic, topic?.description].filter(Boolean).join(' — ') : undefined}
+            htmlFor={`topic-${query.refId}`}
+          >
             <Combobox<string>
               id={`topic-${query.refId}`}
               width={60}
@@ -80,9 +128,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
               createCustomValue
               loading={!topics.length && !loadError}
               placeholder="Search topics"
-              onChange={(v) =>
-                update({ topic: v.value, ids: topicNeedsIds(v.value) ? (query.ids ?? []) : [], fields: [] })
-              }
+              onChange={(v) => pickTopic(v?.value)}
             />
           </Field>
           {topic?.requiresPermissions?.length ? (
@@ -111,19 +157,21 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
               <PickerLabel
                 htmlFor={`fields-${query.refId}`}
                 text="Fields"
-                description="Dotted paths into the event; empty means all fields."
+                description="Columns to keep (a name keeps the columns under it); empty keeps all. Type a name and press Enter to add one."
               />
             }
           >
-            <MultiCombobox<string>
-              id={`fields-${query.refId}`}
-              aria-labelledby={`fields-${query.refId}-label`}
-              width={60}
-              options={fieldOptions}
-              createCustomValue
-              value={query.fields ?? []}
-              onChange={(v) => update({ fields: v.map((o) => o.value).filter(Boolean) })}
-            />
+            <div onKeyDown={onFieldsKeyDown}>
+              <MultiCombobox<string>
+                id={`fields-${query.refId}`}
+                aria-labelledby={`fields-${query.refId}-label`}
+                width={60}
+                options={fieldOptions}
+                createCustomValue
+                value={fields}
+                onChange={(v) => update({ fields: v.map((o) => o.value).filter(Boolean) })}
+              />
+            </div>
           </Field>
           <Field label="Format">
             <RadioButtonGroup
@@ -137,4 +185,23 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, data }: P
       <Notices series={data?.series} />
     </Stack>
   );
+}
+
+/** Whether two queries ask the same thing (the editor's fields only). */
+function sameQuery(a: GenesysQuery, b: GenesysQuery): boolean {
+  const list = (l?: string[]) => (l ?? []).join('\n');
+  return (
+    a.queryType === b.queryType &&
+    a.topic === b.topic &&
+    list(a.ids) === list(b.ids) &&
+    list(a.fields) === list(b.fields) &&
+    (a.format ?? 'events') === (b.format ?? 'events')
+  );
+}
+
+/** Empties a React-controlled input as typing would, so its owner's state follows. */
+function clearInput(input: HTMLInputElement) {
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+  setValue?.call(input, '');
+  input.dispatchEvent(new Event('input', { bubbles: true }));
 }

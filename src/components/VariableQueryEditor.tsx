@@ -2,10 +2,9 @@ import React, { useState } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Field, Input, RadioButtonGroup } from '@grafana/ui';
 
-import type { DataSource } from '../datasource';
-import { GenesysOptions, GenesysQuery, GenesysVariableQuery } from '../types';
+import { GenesysOptions, GenesysQuery, GenesysVariableQuery, VariableValuesSource } from '../types';
 
-type Props = QueryEditorProps<DataSource, GenesysQuery, GenesysOptions, GenesysVariableQuery>;
+type Props = QueryEditorProps<VariableValuesSource, GenesysQuery, GenesysOptions, GenesysVariableQuery>;
 
 const KINDS: Array<SelectableValue<GenesysVariableQuery['kind']>> = [
   { value: 'queues', label: 'Queues' },
