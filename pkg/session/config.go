@@ -71,8 +71,8 @@ type Config struct {
 	// client in messages (it is no secret); empty for a static token.
 	ClientID           string
 	EvictionThreshold  int           // evictions in an hour from which the manager warns and paces replacements; default 3
-	EvictionBackoff    time.Duration // the first paced replacement's hold, doubling; default 1m
-	EvictionBackoffCap time.Duration // default 15m
+	EvictionBackoff    time.Duration // the first paced replacement's hold, doubling; default 30s
+	EvictionBackoffCap time.Duration // default 5m
 }
 
 func (c *Config) fill() error {
@@ -114,8 +114,8 @@ func (c *Config) fill() error {
 	def(&c.DrainPeriod, 5*time.Second)
 	def(&c.DrainTimeout, 30*time.Second)
 	def(&c.HandshakeTimeout, 15*time.Second)
-	def(&c.EvictionBackoff, time.Minute)
-	def(&c.EvictionBackoffCap, 15*time.Minute)
+	def(&c.EvictionBackoff, 30*time.Second)
+	def(&c.EvictionBackoffCap, 5*time.Minute)
 	if c.EvictionThreshold <= 0 {
 		c.EvictionThreshold = 3
 	}

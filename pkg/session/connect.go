@@ -74,6 +74,18 @@ func (m *Manager) markGone(ch *channelState) {
 	m.mu.Unlock()
 }
 
+// lostFresh: nc, created to replace old, was evicted before it took over. It counts
+// as an eviction, and old's next replacement is paced like nc's would have been, so
+// replacements whose channels are taken at once cannot add up unpaced.
+func (m *Manager) lostFresh(old, nc *channelState, how string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.vanishedLocked(nc, how)
+	if !nc.holdUntil.IsZero() {
+		old.vanished, old.holdUntil = true, maxTime(old.holdUntil, nc.holdUntil)
+	}
+}
+
 // vanished records that ch answered 404 while we held it (evict.go).
 func (m *Manager) vanished(ch *channelState, how string) {
 	m.mu.Lock()
@@ -163,6 +175,9 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 		m.cfg.Auth.Invalidate(tok.Value)
 		return fmt.Errorf("%w: %v", errFreshTokenRejected, err)
 	}
+	if errors.As(err, &he) && he.status == http.StatusNotFound {
+		m.lostFresh(old, nc, "the new channel's socket upgrade answered 404")
+	}
 	if err != nil {
 		return err
 	}
@@ -172,6 +187,9 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 		if genesys.IsAuth(err) {
 			m.cfg.Auth.Invalidate(tok.Value)
 			return fmt.Errorf("%w: %v", errFreshTokenRejected, err)
+		}
+		if errors.Is(err, genesys.ErrNotFound) {
+			m.lostFresh(old, nc, "the new channel's subscription answered 404")
 		}
 		return err
 	}

@@ -101,9 +101,9 @@ func (m *Manager) succeed(channels int) {
 	if held, until := m.heldLocked(now); held > 0 {
 		state = StateReconnecting
 		reason = fmt.Sprintf("%d evicted channel(s) wait to be replaced (the next at %s)", held, until.UTC().Format(time.RFC3339))
-		if _, warning := m.evictionsLocked(now); warning != "" {
-			reason += "; " + warning
-		}
+	}
+	if _, warning := m.evictionsLocked(now); warning != "" && channels > 0 {
+		reason += "; " + warning // connected again, but the plan needs fixing
 	}
 	m.setStateLocked(state, reason)
 	m.probing = false
