@@ -277,6 +277,13 @@ func TestHealthyMessageIsPlain(t *testing.T) {
 	if !strings.Contains(busy, "Streaming 3 topic(s) for panels and alert rules.") {
 		t.Errorf("busy: %q", busy)
 	}
+	warn := "another holder of OAuth client c evicted channel 1234abcd… 3 times in the last hour; plan channelBudget: replicas × budget + other applications ≤ 20"
+	if evicted := healthyMessage("region mypurecloud.ie", session.Status{EvictionWarning: warn}); !strings.Contains(evicted, "Warning: "+warn) {
+		t.Errorf("evicted: %q", evicted)
+	}
+	if msg := explainHealth(fmt.Errorf("%w: %s", session.ErrEvicted, warn), Settings{}); !strings.Contains(msg, "another holder of the OAuth client created more than 20") || !strings.Contains(msg, warn) {
+		t.Errorf("explainHealth: %q", msg)
+	}
 }
 
 // TestNotConnectedIsSaidOnEveryFrame: a data source that cannot sign in answers the

@@ -34,6 +34,9 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 // healthyMessage says in plain words what the check proved and what streams now.
 func healthyMessage(where string, st session.Status) string {
 	msg := fmt.Sprintf("Connected to Genesys Cloud (%s): signed in, opened a notification channel and got an answer over its WebSocket.", where)
+	if st.EvictionWarning != "" { // the connection works, but channels keep being taken
+		msg += " Warning: " + st.EvictionWarning + "."
+	}
 	if n := len(st.Topics); n > 0 {
 		return msg + fmt.Sprintf(" Streaming %d topic(s) for panels and alert rules.", n)
 	}
@@ -43,6 +46,8 @@ func healthyMessage(where string, st session.Status) string {
 // explainHealth turns a probe error into advice.
 func explainHealth(err error, s Settings) string {
 	switch {
+	case errors.Is(err, session.ErrEvicted):
+		return "Genesys Cloud removed a channel of this data source because another holder of the OAuth client created more than 20: " + err.Error()
 	case errors.Is(err, session.ErrTokenLifetime):
 		return "Access tokens live too short: " + err.Error()
 	case errors.Is(err, auth.ErrAuth):

@@ -54,6 +54,7 @@ func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, a
 		Name: uid, Auth: src, API: api, HTTPClient: hc, Clock: clock, Sink: refill.Tap{Next: h, R: ref},
 		Logger:        log.DefaultLogger.With("datasource", uid),
 		ChannelBudget: s.Budget,
+		ClientID:      s.ClientID, // names the OAuth client in the eviction warning
 		BackoffBase:   time.Duration(s.BackoffBase) * time.Second,
 		BackoffCap:    time.Duration(s.BackoffCap) * time.Second,
 	})

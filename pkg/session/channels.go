@@ -22,11 +22,14 @@ type channelState struct {
 	token       auth.Token    // the token that created the channel: it owns it
 	topics      []string      // keys of the topics assigned here
 	sock        *socketConn
-	dirty       bool   // topic list changed: PUT needed
-	resubscribe bool   // new socket: PUT the full list again
-	replace     string // why the channel must be replaced (make-before-break); "" = keep
-	gone        bool   // unusable (404, 401/403): replace, nothing to overlap with
-	drops       int    // sockets lost before their first message, in a row
+	dirty       bool      // topic list changed: PUT needed
+	resubscribe bool      // new socket: PUT the full list again
+	replace     string    // why the channel must be replaced (make-before-break); "" = keep
+	gone        bool      // unusable (404, 401/403): replace, nothing to overlap with
+	drops       int       // sockets lost before their first message, in a row
+	checkGone   bool      // no_longer_subscribed: ask (HEAD) whether the channel still exists before replacing it
+	vanished    bool      // it disappeared while we held it: evicted (evict.go)
+	holdUntil   time.Time // past the eviction threshold: not replaced before this
 }
 
 const budgetReason = "channel budget reached"

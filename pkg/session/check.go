@@ -6,12 +6,17 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 )
 
 var errStopped = errors.New("the notification session is stopped")
+
+// ErrEvicted marks a Check that found a channel evicted by another holder of the
+// OAuth client (evict.go).
+var ErrEvicted = errors.New("a notification channel was evicted")
 
 // pingWaiter is a Check waiting for the pong of its ping.
 type pingWaiter struct {
@@ -56,12 +61,27 @@ func (m *Manager) Check(ctx context.Context) error {
 		sock *socketConn
 	}
 	var probes []probe
+	var evicted error
 	for _, ch := range m.channels {
+		if ch.vanished && evicted == nil { // a HEAD would only say 404: say why
+			_, warning := m.evictionsLocked(m.cfg.Clock.Now())
+			if warning == "" {
+				warning = "another holder of the OAuth client created a channel beyond the 20 allowed"
+			}
+			when := "now"
+			if !ch.holdUntil.IsZero() {
+				when = "at " + maxTime(ch.holdUntil, m.evictNext).UTC().Format(time.RFC3339)
+			}
+			evicted = fmt.Errorf("%w: notification channel %s is gone and is replaced %s; %s", ErrEvicted, shortID(ch.id), when, warning)
+		}
 		if ch.id != "" {
 			probes = append(probes, probe{ch, ch.sock})
 		}
 	}
 	m.mu.Unlock()
+	if evicted != nil && state != StateAuthFailed {
+		return evicted
+	}
 	if state == StateAuthFailed {
 		return fmt.Errorf("the session is in auth_failed: %s", reason)
 	}

@@ -66,6 +66,13 @@ type Config struct {
 	DrainTimeout        time.Duration // after the close frame, wait this long for its reader to catch up; default 30s
 	HandshakeTimeout    time.Duration // socket upgrade timeout (real time); default 15s
 	DedupeSize          int           // correlation ids remembered; default 8192
+
+	// Eviction by other holders of the OAuth client (evict.go). ClientID only names the
+	// client in messages (it is no secret); empty for a static token.
+	ClientID           string
+	EvictionThreshold  int           // evictions in an hour from which the manager warns and paces replacements; default 3
+	EvictionBackoff    time.Duration // the first paced replacement's hold, doubling; default 30s
+	EvictionBackoffCap time.Duration // default 5m
 }
 
 func (c *Config) fill() error {
@@ -107,6 +114,14 @@ func (c *Config) fill() error {
 	def(&c.DrainPeriod, 5*time.Second)
 	def(&c.DrainTimeout, 30*time.Second)
 	def(&c.HandshakeTimeout, 15*time.Second)
+	def(&c.EvictionBackoff, 30*time.Second)
+	def(&c.EvictionBackoffCap, 5*time.Minute)
+	if c.EvictionThreshold <= 0 {
+		c.EvictionThreshold = 3
+	}
+	if c.EvictionBackoffCap < c.EvictionBackoff {
+		return errors.New("session config: eviction backoff cap must not be below the eviction backoff")
+	}
 	if c.ChannelBudget <= 0 {
 		c.ChannelBudget = 3
 	}

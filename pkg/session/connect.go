@@ -24,7 +24,18 @@ func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 	// new channel only when a handshake needs a fresh token.
 	stale := ch.id != "" && !m.fresh(ch.token, now) && (handshake || !now.Before(m.rotateAt(ch)))
 	replace := ch.id == "" || ch.gone || ch.replace != "" || stale
+	checkGone := ch.checkGone && !ch.vanished
 	m.mu.Unlock()
+	if checkGone { // no_longer_subscribed: a channel that is gone was evicted
+		err := m.cfg.API.HeadChannel(ctx, ch.token.Value, ch.id)
+		m.mu.Lock()
+		ch.checkGone = false
+		if errors.Is(err, genesys.ErrNotFound) {
+			m.vanishedLocked(ch, "no_longer_subscribed, then HEAD answered 404")
+			ch.gone = true
+		}
+		m.mu.Unlock()
+	}
 	if replace {
 		return m.replaceChannel(ctx, ch)
 	}
@@ -41,6 +52,8 @@ func (m *Manager) ensure(ctx context.Context, ch *channelState) error {
 	if genesys.IsAuth(err) || errors.Is(err, genesys.ErrNotFound) {
 		if genesys.IsAuth(err) {
 			m.cfg.Auth.Invalidate(ch.token.Value)
+		} else {
+			m.vanished(ch, "subscription answered 404")
 		}
 		m.markGone(ch)
 		return m.replaceChannel(ctx, ch)
@@ -61,6 +74,25 @@ func (m *Manager) markGone(ch *channelState) {
 	m.mu.Unlock()
 }
 
+// lostFresh: nc, created to replace old, was evicted before it took over. It counts
+// as an eviction, and old's next replacement is paced like nc's would have been, so
+// replacements whose channels are taken at once cannot add up unpaced.
+func (m *Manager) lostFresh(old, nc *channelState, how string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.vanishedLocked(nc, how)
+	if !nc.holdUntil.IsZero() {
+		old.vanished, old.holdUntil = true, maxTime(old.holdUntil, nc.holdUntil)
+	}
+}
+
+// vanished records that ch answered 404 while we held it (evict.go).
+func (m *Manager) vanished(ch *channelState, how string) {
+	m.mu.Lock()
+	m.vanishedLocked(ch, how)
+	m.mu.Unlock()
+}
+
 // reconnect opens a new socket on an existing channel. After sockets that died before
 // their first message it asks the channel first (HEAD): a dead channel or token is
 // replaced instead of being dialled in a loop. An upgrade refused with 401/403 (a
@@ -75,6 +107,9 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) (replaced boo
 			m.cfg.Auth.Invalidate(ch.token.Value)
 			fallthrough
 		case errors.Is(err, genesys.ErrNotFound) || ch.drops >= 3:
+			if err != nil {
+				m.vanished(ch, "HEAD answered 404")
+			}
 			m.markGone(ch)
 			return true, m.replaceChannel(ctx, ch)
 		case err != nil:
@@ -86,6 +121,8 @@ func (m *Manager) reconnect(ctx context.Context, ch *channelState) (replaced boo
 	if errors.As(err, &he) && (he.status == http.StatusUnauthorized || he.status == http.StatusForbidden || he.status == http.StatusNotFound) {
 		if he.status != http.StatusNotFound {
 			m.cfg.Auth.Invalidate(ch.token.Value)
+		} else {
+			m.vanished(ch, "socket upgrade answered 404")
 		}
 		m.markGone(ch)
 		return true, m.replaceChannel(ctx, ch)
@@ -109,6 +146,11 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 		m.mu.Unlock()
 		return err
 	}
+	if until := m.evictionWaitLocked(old, m.cfg.Clock.Now()); !until.IsZero() {
+		m.mu.Unlock()
+		return &errEvictionHold{until: until}
+	}
+	paced := old.vanished && !old.holdUntil.IsZero()
 	why := old.replace
 	nc := &channelState{topics: append([]string(nil), old.topics...), dirty: true}
 	old.dirty = false // nc takes this list; a release meanwhile sets it again
@@ -116,6 +158,11 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 	c, tok, err := m.createChannel(ctx)
 	if err != nil {
 		return err
+	}
+	if paced { // the next paced replacement waits another hold, even if this one fails below
+		m.mu.Lock()
+		m.pacedLocked(m.cfg.Clock.Now())
+		m.mu.Unlock()
 	}
 	nc.id, nc.uri, nc.expires, nc.token = c.ID, c.ConnectURI, c.Expires, tok
 	nc.lifetime = c.Expires.Sub(m.cfg.Clock.Now())
@@ -128,6 +175,9 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 		m.cfg.Auth.Invalidate(tok.Value)
 		return fmt.Errorf("%w: %v", errFreshTokenRejected, err)
 	}
+	if errors.As(err, &he) && he.status == http.StatusNotFound {
+		m.lostFresh(old, nc, "the new channel's socket upgrade answered 404")
+	}
 	if err != nil {
 		return err
 	}
@@ -137,6 +187,9 @@ func (m *Manager) replaceChannel(ctx context.Context, old *channelState) error {
 		if genesys.IsAuth(err) {
 			m.cfg.Auth.Invalidate(tok.Value)
 			return fmt.Errorf("%w: %v", errFreshTokenRejected, err)
+		}
+		if errors.Is(err, genesys.ErrNotFound) {
+			m.lostFresh(old, nc, "the new channel's subscription answered 404")
 		}
 		return err
 	}

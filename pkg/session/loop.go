@@ -71,7 +71,12 @@ func (m *Manager) step() {
 		if m.ctx.Err() != nil {
 			return
 		}
-		if err := m.ensure(m.ctx, ch); err != nil {
+		err := m.ensure(m.ctx, ch)
+		var hold *errEvictionHold
+		if errors.As(err, &hold) {
+			continue // an evicted channel waits for its hold; the others carry on
+		}
+		if err != nil {
 			m.fail(err)
 			return
 		}
@@ -92,7 +97,15 @@ func (m *Manager) succeed(channels int) {
 	if e := m.lifetimeErrorLocked(); e != nil && channels > 0 {
 		reason += "; " + e.Error() // it works for now, but the settings need changing
 	}
-	m.setStateLocked(StateConnected, reason)
+	state := StateConnected
+	if held, until := m.heldLocked(now); held > 0 {
+		state = StateReconnecting
+		reason = fmt.Sprintf("%d evicted channel(s) wait to be replaced (the next at %s)", held, until.UTC().Format(time.RFC3339))
+	}
+	if _, warning := m.evictionsLocked(now); warning != "" && channels > 0 {
+		reason += "; " + warning // connected again, but the plan needs fixing
+	}
+	m.setStateLocked(state, reason)
 	m.probing = false
 	if m.healthy.IsZero() {
 		m.healthy = now
@@ -199,7 +212,7 @@ func (m *Manager) processNotes() {
 			ch.replace = n.reason
 		case "no_longer_subscribed":
 			gaps = append(gaps, m.openGapsLocked(ch, n.reason, now)...)
-			ch.replace = n.reason
+			ch.replace, ch.checkGone = n.reason, true
 		case "token_revoked":
 			m.cfg.Auth.Invalidate(ch.token.Value)
 			gaps = append(gaps, m.openGapsLocked(ch, n.reason, now)...)

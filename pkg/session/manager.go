@@ -57,6 +57,10 @@ type Manager struct {
 	keys        map[string]string // topic as sent -> event.Key, so deliver does not lower-case per event (bounded)
 	lastToken   auth.Token        // the token the last channel was created with (its lifetime matters)
 	creates     []time.Time       // when the last shortTokenBurst channels were created
+	evictions   []time.Time       // our channels that vanished while held, in the last hour (evict.go)
+	paced       []time.Time       // paced replacements of evicted channels in the last hour
+	evictNext   time.Time         // no paced replacement before this
+	evictLast   string            // the id of the last channel evicted past the threshold
 	idleChecked bool              // with no topic acquired, the token was fetched once (idleStep)
 	idleErr     error             // what that fetch said
 	started     bool

@@ -49,6 +49,9 @@ type ChannelStatus struct {
 	Topics    int       `json:"topics"`
 	Expires   time.Time `json:"expires"`
 	Connected bool      `json:"connected"`
+	// ReplaceAt: the channel was evicted by another holder of the OAuth client and is
+	// replaced no earlier than this (see Status.EvictionWarning).
+	ReplaceAt time.Time `json:"replaceAt,omitzero"`
 }
 
 // TopicState is one acquired topic.
@@ -74,6 +77,11 @@ type Status struct {
 	OpenGaps    int             `json:"openGaps"`
 	Gaps        []event.Gap     `json:"gaps"`
 	Counters    Counters        `json:"counters"`
+	// Evictions counts our channels that vanished while we held them (another holder of
+	// the OAuth client created a 21st channel) in the last hour. From EvictionThreshold on,
+	// EvictionWarning says so and what to plan, and replacements are paced.
+	Evictions       int    `json:"evictions"`
+	EvictionWarning string `json:"evictionWarning,omitempty"`
 }
 
 // Connected reports whether the state is connected.
@@ -90,9 +98,12 @@ func (m *Manager) Status() Status {
 			st.NextProbe = maxTime(m.nextProbe, m.holdUntil)
 		}
 	}
+	now := m.cfg.Clock.Now()
 	for _, ch := range m.channels { // a channel not created yet shows with an empty id
-		st.Channels = append(st.Channels, ChannelStatus{ID: shortID(ch.id), Topics: len(ch.topics), Expires: ch.expires, Connected: ch.sock != nil})
+		st.Channels = append(st.Channels, ChannelStatus{ID: shortID(ch.id), Topics: len(ch.topics), Expires: ch.expires, Connected: ch.sock != nil,
+			ReplaceAt: m.evictionWaitLocked(ch, now)})
 	}
+	st.Evictions, st.EvictionWarning = m.evictionsLocked(now)
 	for _, r := range m.topics {
 		ts := r.status
 		ts.MissingPermissions = append([]string(nil), ts.MissingPermissions...)

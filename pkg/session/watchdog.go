@@ -90,7 +90,9 @@ func (m *Manager) nextWake() time.Duration {
 	}
 	pending := len(m.notes) > 0
 	for _, ch := range m.channels {
-		if ch.sock == nil || ch.dirty || ch.resubscribe || ch.replace != "" || ch.gone || ch.id == "" {
+		if held := m.evictionWaitLocked(ch, now); !held.IsZero() {
+			at(held) // an evicted channel waiting for its hold is not pending before it
+		} else if ch.sock == nil || ch.dirty || ch.resubscribe || ch.replace != "" || ch.gone || ch.id == "" {
 			pending = true
 		}
 		if ch.id != "" {
