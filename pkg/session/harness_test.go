@@ -242,8 +242,20 @@ func (h *harness) publishSeen(topic string) {
 // few ms: a condition for advanceUntil where the clock must move for events to flow.
 func (h *harness) delivers(topic string) bool {
 	before := h.sink.eventCount(topic)
-	h.sim.Publish(topic, map[string]any{"n": before})
-	return h.settled(func() bool { return h.sink.eventCount(topic) > before })
+	if h.sim.Publish(topic, map[string]any{"n": before}) == 0 {
+		return false // no socket took it: the clock must move first
+	}
+	// A socket took it: give the reader real time to hand it on. A few ms are enough on
+	// a quiet machine; under heavy load (-race, parallel builds) the reader can be
+	// descheduled far longer, and a short wait made a delivered event look lost.
+	deadline := time.Now().Add(500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if h.sink.eventCount(topic) > before {
+			return true
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return false
 }
 
 const (
