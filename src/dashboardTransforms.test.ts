@@ -1,0 +1,85 @@
+// The provisioned dashboards' transformations, run by @grafana/data's own transformers on
+// frames shaped as the plugin returns them: what a panel shows without opening Grafana.
+import fs from 'node:fs';
+import path from 'node:path';
+import { lastValueFrom } from 'rxjs';
+import {
+  DataFrame,
+  FieldType,
+  getFieldDisplayName,
+  standardTransformers,
+  standardTransformersRegistry,
+  toDataFrame,
+  transformDataFrame,
+} from '@grafana/data';
+
+beforeAll(() => {
+  // some transformers are exported under two names (seriesToColumns / joinByField): once each
+  const byId = new Map(Object.values(standardTransformers).map((t) => [t.id, t]));
+  standardTransformersRegistry.setInit(() =>
+    [...byId.values()].map((t) => ({ id: t.id, name: t.name, transformation: () => Promise.resolve(t) }) as never)
+  );
+});
+
+function panel(id: number) {
+  const file = path.join(__dirname, '..', 'provisioning', 'dashboards', 'contact-centre-live.json');
+  const dash = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return dash.panels.find((p: { id: number }) => p.id === id);
+}
+
+/** One queue's conversation frame as the plugin builds it (events format). */
+function conversations(queueName: string, rows: Array<[number, string, string]>): DataFrame {
+  const labels = { queueId: `id-${queueName}`, queueName };
+  return toDataFrame({
+    name: `v2.routing.queues.id-${queueName}.conversations`,
+    fields: [
+      { name: 'time', type: FieldType.time, values: rows.map((r) => r[0]) },
+      { name: 'conversationId', type: FieldType.string, values: rows.map((r) => r[1]), labels },
+      { name: 'media', type: FieldType.string, values: rows.map(() => 'call'), labels },
+      { name: 'purposes', type: FieldType.string, values: rows.map(() => 'customer,acd'), labels },
+      { name: 'states', type: FieldType.string, values: rows.map((r) => r[2]), labels },
+      { name: 'participants.count', type: FieldType.number, values: rows.map(() => 2), labels },
+      { name: 'address', type: FieldType.string, values: rows.map(() => 'tel:+18005550100'), labels },
+    ],
+  });
+}
+
+test('Recent conversations shows one row per conversation, its latest update, newest first', async () => {
+  const frames = [
+    conversations('Sales', [
+      [1000, 'c1', 'alerting'],
+      [2000, 'c1', 'connected'],
+      [3000, 'c2', 'alerting'],
+    ]),
+    conversations('Billing', [[2500, 'c3', 'connected']]),
+  ];
+  const [out] = await lastValueFrom(transformDataFrame(panel(14).transformations, frames));
+  // what the table's header shows: the organize step renames through the display name
+  const shown = (name: string) => out.fields.find((f) => getFieldDisplayName(f, out) === name);
+  const col = (name: string) => shown(name)?.values;
+  expect(col('conversationId')).toEqual(['c2', 'c3', 'c1']);
+  expect(col('states')).toEqual(['alerting', 'connected', 'connected']);
+  expect(col('queueName')).toEqual(['Sales', 'Billing', 'Sales']);
+  expect(shown('time')?.type).toBe(FieldType.time);
+});
+
+/** One agent's latest routing status frame as the plugin builds it (format latest). */
+function routing(userId: string, status: string): DataFrame {
+  const labels = { userId, userName: `Agent ${userId}` };
+  return toDataFrame({
+    name: `v2.users.${userId}.routingStatus`,
+    fields: [
+      { name: 'time', type: FieldType.time, values: [1000] },
+      { name: 'status', type: FieldType.string, values: [status], labels },
+    ],
+  });
+}
+
+test('Agents by routing status counts each agent once', async () => {
+  // a latest stream replaces each agent's frame (one row), so the counts add up to the agents
+  const frames = ['IDLE', 'IDLE', 'INTERACTING', 'OFF_QUEUE', 'IDLE'].map((s, i) => routing(`u${i}`, s));
+  const [out] = await lastValueFrom(transformDataFrame(panel(12).transformations, frames));
+  const counts = out.fields.find((f) => f.type === FieldType.number)?.values ?? [];
+  const statuses = out.fields.find((f) => f.name === 'status')?.values ?? [];
+  expect(Object.fromEntries(statuses.map((s, i) => [s, counts[i]]))).toEqual({ IDLE: 3, INTERACTING: 1, OFF_QUEUE: 1 });
+});
