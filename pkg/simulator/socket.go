@@ -80,9 +80,12 @@ func (s *Server) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		s.record(Record{Kind: "upgrade_rejected", Channel: id, Token: owner.hash, Status: 400, Detail: "not a websocket handshake"})
 		return
 	}
-	if !sk.setConn(conn) { // dropped or kicked during the handshake
+	if !sk.setConn(conn) { // dropped or kicked during the handshake: the client sees 101, then 1006
 		s.detach(sk)
 		s.wg.Done()
+		// recorded as the attach refusals are: tests count upgrades and drops against the
+		// sockets a client opened (a socket with neither record looked still upgrading)
+		s.record(Record{Kind: "upgrade_dropped", Channel: id, Token: owner.hash, Status: 101, Detail: "fault: closed during upgrade (every socket dropped, or another socket took the channel)"})
 		return
 	}
 	conn.SetReadLimit(int64(s.cfg.MaxMessageBytes))
