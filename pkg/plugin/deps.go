@@ -19,6 +19,7 @@ import (
 type upstream interface {
 	Acquire(topics ...string) (release func())
 	Status() session.Status
+	State() (state, reason string) // cheap: no topic list
 	Check(ctx context.Context) error
 	Close()
 }

@@ -66,6 +66,10 @@ func (f *fakeUp) Status() session.Status {
 	}
 	return session.Status{State: session.StateConnected, Channels: []session.ChannelStatus{{ID: "ch"}}}
 }
+func (f *fakeUp) State() (string, string) {
+	st := f.Status()
+	return st.State, st.Reason
+}
 func (f *fakeUp) Check(context.Context) error { return f.checkErr }
 func (f *fakeUp) Close()                      { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
 

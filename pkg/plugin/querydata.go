@@ -66,7 +66,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 	if !d.leases.Renew(q.Key(), topics, hold) {
 		return backend.ErrDataResponse(backend.StatusTooManyRequests, "too many distinct queries are being kept subscribed; reduce the number of alert rules or topics")
 	}
-	st := d.up.Status()
+	state, reason := d.up.State()
 	from, to := dq.TimeRange.From, dq.TimeRange.To
 	if fromAlert {
 		issued := d.clock.Now()
@@ -88,7 +88,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 		}
 		f.Meta.Notices = append(f.Meta.Notices, d.notices(topic, from, to)...)
 		f.Meta.Notices = append(f.Meta.Notices, d.refillNotices(topic, to)...)
-		f.Meta.Notices = append(f.Meta.Notices, d.connectionNotices(st)...)
+		f.Meta.Notices = append(f.Meta.Notices, d.connectionNotices(state, reason)...)
 		if q.Format != formatLatest {
 			f.Meta.Notices = append(f.Meta.Notices, d.historyNotices(from)...)
 		}
@@ -173,12 +173,12 @@ func (d *Datasource) historyNotices(from time.Time) []data.Notice {
 
 // connectionNotices say why a panel may be empty or stale: the session is not
 // connected (credentials refused, Genesys unreachable, reconnecting), in its words.
-func (d *Datasource) connectionNotices(st session.Status) []data.Notice {
-	if st.Connected() {
+func (d *Datasource) connectionNotices(state, reason string) []data.Notice {
+	if state == session.StateConnected {
 		return nil
 	}
 	return []data.Notice{{Severity: data.NoticeSeverityError,
-		Text: d.scrub(fmt.Sprintf("not connected to Genesys Cloud (%s): %s", st.State, st.Reason))}}
+		Text: d.scrub(fmt.Sprintf("not connected to Genesys Cloud (%s): %s", state, reason))}}
 }
 
 // notices tell the user about gaps in the range and topics the service rejected.

@@ -87,6 +87,14 @@ type Status struct {
 // Connected reports whether the state is connected.
 func (s Status) Connected() bool { return s.State == StateConnected }
 
+// State is the connection state and its reason, without the rest of Status (whose
+// topic list and gap log cost O(topics) to copy): for every topic query's notices.
+func (m *Manager) State() (state, reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.state, m.reason
+}
+
 // Status returns a snapshot.
 func (m *Manager) Status() Status {
 	m.mu.Lock()
