@@ -15,12 +15,12 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
@@ -106,6 +106,7 @@ type evictHolder struct {
 	name   string
 	m      *session.Manager
 	sink   *evictSink
+	logs   *logcapture.Logger // on the simulated clock, for explainLoss
 	topics []string
 }
 
@@ -147,9 +148,9 @@ func newEvictRig(tb testing.TB, managers int, mod func(*session.Config)) *evictR
 		if err != nil {
 			tb.Fatal(err)
 		}
-		h := &evictHolder{name: name, sink: &evictSink{got: map[int]int{}}}
+		h := &evictHolder{name: name, sink: &evictSink{got: map[int]int{}}, logs: logcapture.NewStamped(r.clock.Now)}
 		cfg := session.Config{Name: name, Auth: src, API: api, Clock: r.clock, Rand: rand.New(rand.NewSource(int64(i + 1))),
-			Sink: h.sink, Logger: log.NewNullLogger(), ChannelBudget: evictBudget, MaxTopicsPerChannel: evictPerChannel, ClientID: "sim-client"}
+			Sink: h.sink, Logger: h.logs, ChannelBudget: evictBudget, MaxTopicsPerChannel: evictPerChannel, ClientID: "sim-client"}
 		if mod != nil {
 			mod(&cfg)
 		}
@@ -421,6 +422,9 @@ func (r *evictRig) figures(start, appEnd time.Time) []evictFigures {
 			f.inGap++
 		default:
 			f.lost++
+			if f.lost <= 3 { // the neighbourhood of the first few is enough to diagnose
+				r.explainLoss(n, e)
+			}
 		}
 	}
 	res := make([]evictFigures, len(out))
@@ -428,6 +432,30 @@ func (r *evictRig) figures(start, appEnd time.Time) []evictFigures {
 		res[i] = *f
 	}
 	return res
+}
+
+// explainLoss logs a lost event's neighbourhood: the simulator's records for the holder's
+// channels from three minutes before to one after, the topic's gaps, and the holder's
+// log lines of that window (the log is on the simulated clock). The loss this harness
+// once counted (issue #23) was not reproduced under observation; the next one explains
+// itself from the test's output.
+func (r *evictRig) explainLoss(n int, e sentEvict) {
+	r.tb.Logf("LOST event %d: %s topic %s sent %s", n, e.holder.name, e.topic, e.at.Format(time.TimeOnly))
+	near := func(t time.Time) bool { d := t.Sub(e.at); return d > -3*time.Minute && d < time.Minute }
+	for _, rec := range r.sim.Records() {
+		if near(rec.Time) && (r.owner(rec.Channel) == e.holder.name || strings.Contains(rec.Detail, e.topic)) {
+			r.tb.Logf("  record %s %s channel=%.8s status=%d %s", rec.Time.Format(time.TimeOnly), rec.Kind, rec.Channel, rec.Status, rec.Detail)
+		}
+	}
+	for _, g := range topicGaps(e.holder.sink, e.topic) {
+		r.tb.Logf("  gap %s..%s %s", g.Start.Format(time.TimeOnly), g.End.Format(time.TimeOnly), g.Reason)
+	}
+	from, to := e.at.Add(-3*time.Minute).Format("15:04:05.000"), e.at.Add(time.Minute).Format("15:04:05.000")
+	for _, line := range strings.Split(e.holder.logs.All(), "\n") {
+		if len(line) >= 12 && line[:12] >= from && line[:12] <= to {
+			r.tb.Logf("  log %s", line)
+		}
+	}
 }
 
 func topicGaps(s *evictSink, topic string) []event.Gap {

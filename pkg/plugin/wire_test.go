@@ -17,7 +17,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
-	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
 

@@ -15,7 +15,7 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
-	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 )
 
 // fakeAPI answers like the service from a table of current values.

@@ -6,12 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jonboulle/clockwork"
-
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
-	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
@@ -104,16 +101,3 @@ func (r *recorder) covered(topic string, at time.Time) bool {
 }
 
 var _ session.Sink = (*recorder)(nil)
-
-// clockLog prefixes each line with the simulated time, so a soak's log lines up with
-// the simulator's records.
-type clockLog struct {
-	*logcapture.Logger
-	c clockwork.Clock
-}
-
-func (l clockLog) Debug(msg string, args ...any) { l.Logger.Debug(l.stamp(msg), args...) }
-func (l clockLog) Info(msg string, args ...any)  { l.Logger.Info(l.stamp(msg), args...) }
-func (l clockLog) Warn(msg string, args ...any)  { l.Logger.Warn(l.stamp(msg), args...) }
-func (l clockLog) Error(msg string, args ...any) { l.Logger.Error(l.stamp(msg), args...) }
-func (l clockLog) stamp(msg string) string       { return l.c.Now().Format("15:04:05.000 ") + msg }

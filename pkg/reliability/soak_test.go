@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 
 	"github.com/jonboulle/clockwork"
 
@@ -68,12 +68,12 @@ func newSoak(t *testing.T, seed int64) *soak {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &soak{t: t, rnd: rand.New(rand.NewSource(seed)), clock: clock, sim: sim, logs: logcapture.New(),
+	s := &soak{t: t, rnd: rand.New(rand.NewSource(seed)), clock: clock, sim: sim, logs: logcapture.NewStamped(clock.Now),
 		tokens: &tokenSpy{Source: src, values: map[string]bool{}}, sent: map[int]sentEvent{}, faults: map[string]int{}}
 	s.h = hub.New(hub.Config{Clock: clock, MaxBytes: hubBound})
 	s.rec = &recorder{h: s.h, got: map[int]int{}}
 	s.m, err = session.New(session.Config{Name: "soak", Auth: s.tokens, API: api, Clock: clock,
-		Rand: rand.New(rand.NewSource(seed)), Sink: s.rec, Logger: clockLog{s.logs, clock}, MaxMessageBytes: 64 << 10})
+		Rand: rand.New(rand.NewSource(seed)), Sink: s.rec, Logger: s.logs, MaxMessageBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxlive/genesyscloud-datasource/pkg/internal/logcapture"
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 
 	"github.com/jonboulle/clockwork"
 

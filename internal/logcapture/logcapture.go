@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
@@ -16,6 +17,7 @@ type Logger struct {
 	mu    *sync.Mutex
 	lines *[]string
 	with  []any
+	now   func() time.Time // stamps each line when set (a simulated clock)
 }
 
 var _ log.Logger = (*Logger)(nil)
@@ -23,10 +25,22 @@ var _ log.Logger = (*Logger)(nil)
 // New returns an empty capture.
 func New() *Logger { return &Logger{mu: &sync.Mutex{}, lines: &[]string{}} }
 
+// NewStamped returns an empty capture that prefixes each line with now(), so a test on
+// a fake clock can line the log up with the simulator's records.
+func NewStamped(now func() time.Time) *Logger {
+	l := New()
+	l.now = now
+	return l
+}
+
 func (l *Logger) add(level, msg string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	*l.lines = append(*l.lines, fmt.Sprint(level, " ", msg, " ", l.with, args))
+	line := fmt.Sprint(level, " ", msg, " ", l.with, args)
+	if l.now != nil {
+		line = l.now().Format("15:04:05.000 ") + line
+	}
+	*l.lines = append(*l.lines, line)
 }
 
 func (l *Logger) Debug(msg string, args ...any) { l.add("debug", msg, args...) }
@@ -36,7 +50,7 @@ func (l *Logger) Error(msg string, args ...any) { l.add("error", msg, args...) }
 
 // With returns a logger that writes into the same capture with extra key-values.
 func (l *Logger) With(args ...any) log.Logger {
-	return &Logger{mu: l.mu, lines: l.lines, with: append(append([]any{}, l.with...), args...)}
+	return &Logger{mu: l.mu, lines: l.lines, with: append(append([]any{}, l.with...), args...), now: l.now}
 }
 
 func (l *Logger) Level() log.Level                         { return log.Debug }
