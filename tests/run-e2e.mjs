@@ -1,13 +1,15 @@
 // `npm run e2e`: the end-to-end suites against the Grafana at GRAFANA_URL (docs/e2e.md):
 //   api      node's test runner over tests/api: Grafana's HTTP API, Live and alerting on the plugin
 //   browser  Playwright with @grafana/plugin-e2e: the config page and the query editor
+//   ha       tests/ha: two replicas of one Grafana (GRAFANA_URL and GRAFANA_URL_B); it says
+//            it was skipped when GRAFANA_URL_B is unset
 //   soak     tests/soak: SOAK_MINUTES (30) of streaming through faults; never run by default
-// E2E_SUITES picks some (default "api,browser"). Without GRAFANA_URL there is nothing to test
+// E2E_SUITES picks some (default "api,browser,ha"). Without GRAFANA_URL there is nothing to test
 // against, so both are reported as skipped (exit 0) instead of failing on a machine without
 // a Grafana server.
 import { spawnSync } from 'node:child_process';
 
-const suites = (process.env.E2E_SUITES ?? 'api,browser').split(',').map((s) => s.trim());
+const suites = (process.env.E2E_SUITES ?? 'api,browser,ha').split(',').map((s) => s.trim());
 if (!process.env.GRAFANA_URL) {
   console.log(`e2e skipped (${suites.join(', ')}): set GRAFANA_URL to run against a Grafana server`);
   process.exit(0);
@@ -16,6 +18,7 @@ const commands = {
   // one file at a time: the files share the simulator, and its faults are global
   api: ['node', ['--test', '--test-concurrency=1', 'tests/api/']],
   browser: ['npx', ['playwright', 'test', ...process.argv.slice(2)]],
+  ha: ['node', ['--test', '--test-concurrency=1', 'tests/ha/']],
   soak: ['node', ['--test', '--test-concurrency=1', 'tests/soak/']],
 };
 // The suites inject faults into the simulator (502s, dropped sockets, stopped traffic);

@@ -9,6 +9,8 @@ const trim = (u) => u.replace(/\/+$/, '');
 
 export const cfg = {
   grafana: trim(env.GRAFANA_URL ?? ''),
+  // a second replica of the same Grafana (shared database, Live HA engine): tests/ha
+  grafanaB: trim(env.GRAFANA_URL_B ?? ''),
   user: env.GRAFANA_USER ?? 'admin',
   password: env.GRAFANA_PASSWORD ?? 'admin',
   // the simulator as this test process reaches it (control endpoints, publishing)
@@ -48,9 +50,14 @@ async function call(base, method, path, body, headers = {}, record = true) {
   return { status: res.status, json, text, headers: res.headers };
 }
 
-/** A call to Grafana's HTTP API as the admin user. */
-export const gf = (method, path, body, headers = {}) =>
-  call(cfg.grafana, method, path, body, { Authorization: auth, ...headers });
+/** Calls to the HTTP API of the Grafana at `base` as the admin user. */
+export const gfAt =
+  (base) =>
+  (method, path, body, headers = {}) =>
+    call(base, method, path, body, { Authorization: auth, ...headers });
+
+/** A call to Grafana's HTTP API (GRAFANA_URL) as the admin user. */
+export const gf = gfAt(cfg.grafana);
 
 /** A call to the simulator's control or API endpoints (not part of the secret transcript). */
 export async function sim(method, path, body) {

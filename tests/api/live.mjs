@@ -2,7 +2,7 @@
 // authenticates like the browser would (here with basic auth instead of the session cookie).
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
-import { authHeader, cfg, gf } from './lib.mjs';
+import { authHeader, cfg, gfAt } from './lib.mjs';
 
 class AuthedWebSocket extends WebSocket {
   constructor(url, protocols) {
@@ -14,12 +14,12 @@ class AuthedWebSocket extends WebSocket {
  * Subscribes to a Live channel (a query's meta.channel) and collects the frames pushed on it.
  * Returns { frames, waitFor(pred, ms), close }. A frame is the data.Frame JSON Grafana relays.
  */
-export async function subscribe(channel) {
+export async function subscribe(channel, base = cfg.grafana) {
   // the browser's Live client addresses a channel inside the user's namespace: Grafana 13
   // names it in its frontend settings ("default" for org 1), older versions use the org id
   // ("1/<channel>"); the channel a query names has neither
-  channel = `${await liveNamespace()}/${channel}`;
-  const url = cfg.grafana.replace(/^http/, 'ws') + '/api/live/ws';
+  channel = `${await liveNamespace(base)}/${channel}`;
+  const url = base.replace(/^http/, 'ws') + '/api/live/ws';
   const client = new Centrifuge(url, { websocket: AuthedWebSocket, timeout: 10_000 });
   const frames = [];
   const waiters = new Set();
@@ -74,7 +74,8 @@ export function valuesOf(frame, name, schemaFields) {
 }
 
 /** The prefix Grafana's Live expects before a channel: its namespace, else the org id. */
-export async function liveNamespace() {
+export async function liveNamespace(base = cfg.grafana) {
+  const gf = gfAt(base);
   const settings = await gf('GET', '/api/frontend/settings');
   if (typeof settings.json?.namespace === 'string' && settings.json.namespace) {
     return settings.json.namespace;
