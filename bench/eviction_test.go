@@ -51,9 +51,10 @@ const (
 
 // evictSink records which numbered events a manager delivered, and its gaps.
 type evictSink struct {
-	mu   sync.Mutex
-	got  map[int]int
-	gaps []event.Gap
+	mu       sync.Mutex
+	got      map[int]int
+	gaps     []event.Gap
+	statuses []event.TopicStatus // every topic status reported, for explainLoss
 }
 
 func (s *evictSink) Event(e event.Event) {
@@ -69,7 +70,11 @@ func (s *evictSink) Gap(g event.Gap) {
 	s.gaps = append(s.gaps, g)
 	s.mu.Unlock()
 }
-func (s *evictSink) TopicStatus(event.TopicStatus) {}
+func (s *evictSink) TopicStatus(st event.TopicStatus) {
+	s.mu.Lock()
+	s.statuses = append(s.statuses, st)
+	s.mu.Unlock()
+}
 
 func (s *evictSink) delivered(n int) int {
 	s.mu.Lock()
@@ -449,6 +454,18 @@ func (r *evictRig) explainLoss(n int, e sentEvict) {
 	}
 	for _, g := range topicGaps(e.holder.sink, e.topic) {
 		r.tb.Logf("  gap %s..%s %s", g.Start.Format(time.TimeOnly), g.End.Format(time.TimeOnly), g.Reason)
+	}
+	e.holder.sink.mu.Lock()
+	for _, st := range e.holder.sink.statuses {
+		if st.Topic == e.topic {
+			r.tb.Logf("  topic status %s %s", st.State, st.Reason)
+		}
+	}
+	e.holder.sink.mu.Unlock()
+	for _, ts := range e.holder.m.Status().Topics {
+		if ts.Topic == e.topic {
+			r.tb.Logf("  status at the end: %+v", ts)
+		}
 	}
 	from, to := e.at.Add(-3*time.Minute).Format("15:04:05.000"), e.at.Add(time.Minute).Format("15:04:05.000")
 	for _, line := range strings.Split(e.holder.logs.All(), "\n") {
