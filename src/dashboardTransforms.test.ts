@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import {
+  createTheme,
   DataFrame,
   FieldType,
   getFieldDisplayName,
+  getFieldDisplayValues,
   standardTransformers,
   standardTransformersRegistry,
   toDataFrame,
@@ -82,4 +84,56 @@ test('Agents by routing status counts each agent once', async () => {
   const counts = out.fields.find((f) => f.type === FieldType.number)?.values ?? [];
   const statuses = out.fields.find((f) => f.name === 'status')?.values ?? [];
   expect(Object.fromEntries(statuses.map((s, i) => [s, counts[i]]))).toEqual({ IDLE: 3, INTERACTING: 1, OFF_QUEUE: 1 });
+});
+
+/** The colour of each slice a pie chart draws from panel `id`'s frames, by slice name. */
+async function sliceColours(id: number, frames: DataFrame[]): Promise<Record<string, string>> {
+  const p = panel(id);
+  const out = await lastValueFrom(transformDataFrame(p.transformations, frames));
+  const theme = createTheme();
+  const values = getFieldDisplayValues({
+    data: out,
+    reduceOptions: p.options.reduceOptions,
+    fieldConfig: p.fieldConfig,
+    replaceVariables: (v: string) => v,
+    theme,
+    timeZone: 'utc',
+  });
+  return Object.fromEntries(values.map((v) => [v.display.title ?? '', v.display.color ?? '']));
+}
+
+test('a routing status keeps its colour whichever statuses are present, the same as in the state timeline', async () => {
+  const few = await sliceColours(12, [routing('u1', 'OFF_QUEUE'), routing('u2', 'NOT_RESPONDING')]);
+  const all = await sliceColours(
+    12,
+    ['IDLE', 'INTERACTING', 'COMMUNICATING', 'NOT_RESPONDING', 'OFF_QUEUE'].map((s, i) => routing(`u${i}`, s))
+  );
+  expect(few.OFF_QUEUE).toBe(all.OFF_QUEUE);
+  expect(few.NOT_RESPONDING).toBe(all.NOT_RESPONDING);
+  expect(new Set(Object.values(all)).size).toBe(5);
+  // the state timeline's value mappings name the same colours
+  const theme = createTheme();
+  const mapped = panel(11).fieldConfig.defaults.mappings[0].options;
+  for (const [status, colour] of Object.entries(all)) {
+    expect(theme.visualization.getColorByName(mapped[status].color)).toBe(colour);
+  }
+});
+
+test('a presence keeps its colour whichever presences are present', async () => {
+  const presence = (userId: string, p: string) =>
+    toDataFrame({
+      name: `v2.users.${userId}.presence`,
+      fields: [
+        { name: 'time', type: FieldType.time, values: [1000] },
+        { name: 'systemPresence', type: FieldType.string, values: [p], labels: { userId, userName: userId } },
+      ],
+    });
+  const kinds = ['AVAILABLE', 'AWAY', 'BUSY', 'OFFLINE', 'ON_QUEUE', 'BREAK', 'MEAL', 'MEETING', 'TRAINING', 'IDLE'];
+  const all = await sliceColours(
+    23,
+    kinds.map((k, i) => presence(`u${i}`, k))
+  );
+  const one = await sliceColours(23, [presence('u1', 'MEAL')]);
+  expect(one.MEAL).toBe(all.MEAL);
+  expect(new Set(Object.values(all)).size).toBe(kinds.length);
 });
