@@ -137,3 +137,48 @@ test('a presence keeps its colour whichever presences are present', async () => 
   expect(one.MEAL).toBe(all.MEAL);
   expect(new Set(Object.values(all)).size).toBe(kinds.length);
 });
+
+/** One queue's latest observation frame as the plugin builds it (format latest). */
+function observation(queueName: string, field: string, value: number): DataFrame {
+  const labels = { queueId: `id-${queueName}`, queueName, mediaType: 'voice' };
+  return toDataFrame({
+    name: `v2.analytics.queues.id-${queueName}.observations`,
+    fields: [
+      { name: 'time', type: FieldType.time, values: [1000] },
+      { name: field, type: FieldType.number, values: [value], labels },
+    ],
+  });
+}
+
+test.each([
+  [2, 'oWaiting'],
+  [3, 'oInteracting'],
+  [4, 'oAlerting'],
+  [5, 'oServiceLevel.ratio'],
+])(
+  'stat tiles of panel %i (%s) come in the order of the queue names, whichever stream arrived first',
+  async (id, field) => {
+    const tiles = async (names: string[]) => {
+      const p = panel(id);
+      const out = await lastValueFrom(
+        transformDataFrame(
+          p.transformations,
+          names.map((n, i) => observation(n, field, i + 1))
+        )
+      );
+      const values = getFieldDisplayValues({
+        data: out,
+        reduceOptions: p.options.reduceOptions,
+        fieldConfig: p.fieldConfig,
+        replaceVariables: (v: string) => v,
+        theme: createTheme(),
+        timeZone: 'utc',
+      });
+      return values.map((v) => `${v.display.title}=${v.display.numeric}`);
+    };
+    const a = await tiles(['Sales', 'Billing', 'Support']);
+    const b = await tiles(['Support', 'Sales', 'Billing']);
+    expect(a).toEqual(['Billing=2', 'Sales=1', 'Support=3']);
+    expect(b).toEqual(['Billing=3', 'Sales=2', 'Support=1']);
+  }
+);
