@@ -63,7 +63,13 @@ func NewDatasource(ctx context.Context, in backend.DataSourceInstanceSettings) (
 }
 
 func newDatasource(ctx context.Context, in backend.DataSourceInstanceSettings, build builder, clock clockwork.Clock) *Datasource {
-	d := &Datasource{uid: in.UID, clock: clock, started: clock.Now(), done: make(chan struct{}), log: log.DefaultLogger.With("datasource", in.UID), queries: newQueryCache(512)}
+	d := &Datasource{uid: in.UID, clock: clock, started: clock.Now(), done: make(chan struct{}), log: log.DefaultLogger.With("datasource", in.UID)}
+	d.queries = newQueryCache(512, newQueryStore(in.UID))
+	if stored, err := d.queries.store.load(); err != nil {
+		d.log.Warn("Stream queries of an earlier plugin process unreadable: open panels resume once re-queried", "error", err.Error())
+	} else {
+		d.queries.seed(stored)
+	}
 	d.settings, d.cfgErr = LoadSettings(in)
 	if d.cfgErr == nil {
 		p, err := build(ctx, in.UID, d.settings, clock)

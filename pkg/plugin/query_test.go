@@ -81,7 +81,7 @@ func TestQueryKeyStableAndChannelValid(t *testing.T) {
 }
 
 func TestQueryCacheBounded(t *testing.T) {
-	c := newQueryCache(2)
+	c := newQueryCache(2, nil)
 	var qs []Query
 	for _, id := range []string{"a", "b", "c"} {
 		q, _ := ParseQuery([]byte(`{"topic":"v2.users.` + id + `.presence"}`))

@@ -13,26 +13,55 @@ type queryEntry struct {
 	orgID int64
 }
 
-// queryCache is a bounded LRU of key -> query.
+// queryCache is a bounded LRU of key -> query, written through to a store (when it has
+// one) whenever a query it did not know arrives, so a restarted process starts from it.
 type queryCache struct {
 	mu    sync.Mutex
 	max   int
 	order *list.List
 	byKey map[string]*list.Element
+	store *queryStore
 }
 
-func newQueryCache(max int) *queryCache {
-	return &queryCache{max: max, order: list.New(), byKey: map[string]*list.Element{}}
+func newQueryCache(max int, store *queryStore) *queryCache {
+	return &queryCache{max: max, order: list.New(), byKey: map[string]*list.Element{}, store: store}
 }
 
-func (c *queryCache) put(q Query, orgID int64) {
+// seed adds stored queries, most recently used first, without writing them back.
+func (c *queryCache) seed(qs []storedQuery) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for i := len(qs) - 1; i >= 0; i-- {
+		c.putLocked(qs[i].Query, qs[i].OrgID)
+	}
+}
+
+// put remembers q; it reports an error only when a new query could not be stored (the
+// cache has it either way).
+func (c *queryCache) put(q Query, orgID int64) error {
+	c.mu.Lock()
+	added := c.putLocked(q, orgID)
+	var snapshot []storedQuery
+	if added && c.store != nil {
+		snapshot = make([]storedQuery, 0, c.order.Len())
+		for el := c.order.Front(); el != nil; el = el.Next() {
+			e := el.Value.(queryEntry)
+			snapshot = append(snapshot, storedQuery{Query: e.query, OrgID: e.orgID})
+		}
+	}
+	c.mu.Unlock()
+	if snapshot == nil {
+		return nil
+	}
+	return c.store.save(snapshot)
+}
+
+func (c *queryCache) putLocked(q Query, orgID int64) (added bool) {
 	key := q.Key()
 	if el, ok := c.byKey[key]; ok {
 		el.Value = queryEntry{key, q, orgID}
 		c.order.MoveToFront(el)
-		return
+		return false
 	}
 	c.byKey[key] = c.order.PushFront(queryEntry{key, q, orgID})
 	for c.order.Len() > c.max {
@@ -40,6 +69,7 @@ func (c *queryCache) put(q Query, orgID int64) {
 		c.order.Remove(old)
 		delete(c.byKey, old.Value.(queryEntry).key)
 	}
+	return true
 }
 
 func (c *queryCache) get(key string) (queryEntry, bool) {

@@ -94,7 +94,9 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 		}
 		if !fromAlert {
 			// Alert rules read once and never stream; dashboards stream each topic on its own channel.
-			d.queries.put(part, orgID)
+			if err := d.queries.put(part, orgID); err != nil {
+				d.log.Warn("Stream query not stored: after a plugin restart its panels resume only once re-queried", "error", err.Error())
+			}
 			f.Meta.Channel = live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: part.Path()}.String()
 		}
 		frames = append(frames, f)

@@ -31,7 +31,9 @@ func (d *Datasource) resolveStream(pctx backend.PluginContext, path string, raw 
 		if q.Key() != key {
 			return Query{}, backend.SubscribeStreamStatusPermissionDenied, fmt.Errorf("stream data does not match the channel path")
 		}
-		d.queries.put(q, pctx.OrgID)
+		if err := d.queries.put(q, pctx.OrgID); err != nil {
+			d.log.Warn("Stream query not stored: after a plugin restart its panels resume only once re-queried", "error", err.Error())
+		}
 		return q, backend.SubscribeStreamStatusOK, nil
 	}
 	e, ok := d.queries.get(key)

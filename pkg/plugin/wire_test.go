@@ -15,9 +15,9 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
-	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
 

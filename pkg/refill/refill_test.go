@@ -12,10 +12,10 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
-	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 )
 
 // fakeAPI answers like the service from a table of current values.
