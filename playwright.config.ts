@@ -23,8 +23,12 @@ export default defineConfig<PluginOptions>({
   // Only the browser specs: tests/api and tests/soak hold node:test suites (*.test.mjs) that
   // create data sources and alert rules as a side effect; `npm run e2e` runs those itself.
   testMatch: '*.spec.ts',
-  /* Run tests in files in parallel */
-  fullyParallel: true,
+  // One browser at a time: Grafana's pages are heavy, and a 2-core machine that also runs
+  // Grafana and the simulator times out with two (measured on Grafana 13.1).
+  fullyParallel: false,
+  workers: 1,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
   /* Fail the build on CI if you accidentally left test.only in the source code. */
   forbidOnly: !!process.env.CI,
   /* Retry on CI only */
@@ -38,7 +42,11 @@ export default defineConfig<PluginOptions>({
 
     /* Collect trace when retrying the failed test. See https://playwright.dev/docs/trace-viewer */
     trace: 'on-first-retry',
+    screenshot: 'only-on-failure',
     launchOptions: { executablePath: chromiumPath },
+    // the provisioning the Grafana under test runs (its data source's base URL is read from
+    // it): ./provisioning for the demo, another copy for a Grafana installed by hand
+    provisioningRootDir: process.env.PROVISIONING_DIR || './provisioning',
   },
 
   /* Configure projects for major browsers */

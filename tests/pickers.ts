@@ -1,0 +1,51 @@
+import { Locator, Page } from '@playwright/test';
+
+// The query editor's pickers, driven as a person does. The topic picker accepts custom
+// topic ids, so typed text is also offered as its own option: options are picked by the
+// topic id their secondary text shows, never by the typed name alone.
+
+/** Picks the topic `id` in the query row, typing `typed` first when given. */
+export async function pickTopic(page: Page, row: Locator, id: string, typed?: string) {
+  const topic = row.getByRole('combobox', { name: /^Topic/ });
+  await topic.click();
+  if (typed) {
+    await topic.fill(typed);
+  }
+  await page.getByRole('option').filter({ hasText: id }).first().click();
+}
+
+/**
+ * Picks the n-th entity (queue or user, not a template variable) of the row's Queues or
+ * Users picker, closes the list, and returns the picked name and id.
+ */
+export async function pickEntity(
+  page: Page,
+  row: Locator,
+  kind: 'Queues' | 'Users',
+  n = 0
+): Promise<{ name: string; id: string }> {
+  await row.getByRole('combobox', { name: kind, exact: true }).click();
+  const option = page.getByRole('option').filter({ hasNotText: '$' }).nth(n);
+  // the option reads "<name><id>": its label and, as secondary text, its id
+  const text = ((await option.textContent()) ?? '').trim();
+  const id = text.match(/[0-9a-f-]{36}$/i)?.[0] ?? '';
+  const name = text.slice(0, text.length - id.length).trim();
+  await option.click();
+  // close the list if it is still open: Escape with no list open leaves the panel editor
+  const list = page.getByRole('listbox');
+  if (await list.isVisible()) {
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+  }
+  return { name, id };
+}
+
+/**
+ * Runs the panel's queries with the Refresh button and returns the query's response
+ * (plugin-e2e's refreshPanel waits for a button Grafana 13.1 does not always show).
+ */
+export async function refresh(page: Page) {
+  const response = page.waitForResponse((r) => r.url().includes('/api/ds/query'));
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+  return response;
+}
