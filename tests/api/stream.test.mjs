@@ -62,9 +62,24 @@ describe('Grafana Live stream', { skip }, () => {
       (rec) => Date.parse(rec.time) >= outageStart
     );
     assert.ok(upgrades.length >= 1, 'the plugin opened a new socket');
+    // Per channel: the simulator also serves the other data sources and, in an HA cluster,
+    // the other replica's plugin, each of which may have one upgrade refused for its
+    // expired token; a loop is one token or one channel dialled again and again.
+    const perKey = {};
+    for (const rec of rejected) {
+      for (const key of [`channel ${rec.channel}`, rec.token ? `token ${rec.token}` : '']) {
+        if (key) {
+          perKey[key] = (perKey[key] ?? 0) + 1;
+        }
+      }
+    }
+    const worst = Math.max(0, ...Object.values(perKey));
+    console.log(
+      `upgrades refused after the outage began: ${rejected.length}, at most ${worst} with one channel or token`
+    );
     assert.ok(
-      rejected.length <= 3,
-      `${rejected.length} upgrades were refused after the outage began: a reconnect loop`
+      worst <= 3,
+      `${worst} upgrades with one channel or token were refused after the outage began: a reconnect loop ${JSON.stringify(perKey)}`
     );
 
     // the gap is reported to the dashboard, not hidden
