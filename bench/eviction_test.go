@@ -17,10 +17,10 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
-	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
