@@ -32,6 +32,7 @@ describe('Playwright configuration', () => {
     expect(resolve(repo, testDir)).toBe(join(repo, 'tests'));
     expect(picked.map((f: string) => relative(repo, f)).sort()).toEqual([
       'tests/configEditor.spec.ts',
+      'tests/dashboards.spec.ts',
       'tests/explore.spec.ts',
       'tests/queryEditor.spec.ts',
     ]);

@@ -1,6 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { pickTopic } from './pickers';
+import { pickTopic, watchPlugin } from './pickers';
 
 // Issue #21: in Grafana 13.1, Explore crashed ("An unexpected error happened", React error
 // #185 in floating-ui) when a user topic was picked, or a topic was typed and the filtered
@@ -10,8 +10,7 @@ test('explore: picking topics, typed or clicked, queue or user, never crashes Ex
   readProvisionedDataSource,
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const problems = watchPlugin(page);
   const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
   await explorePage.datasource.set(ds.name);
   const row = explorePage.getQueryEditorRow('A');
@@ -28,5 +27,5 @@ test('explore: picking topics, typed or clicked, queue or user, never crashes Ex
     await expect(row.getByRole('combobox', { name: /^Topic/ })).toBeVisible();
     await expect(row.getByRole('combobox', { name: /^(Queues|Users)$/ })).toBeVisible();
   }
-  expect(errors).toEqual([]);
+  expect(problems).toEqual([]);
 });

@@ -49,3 +49,33 @@ export async function refresh(page: Page) {
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   return response;
 }
+
+/**
+ * Collects what a person would see go wrong in the browser's console because of this plugin:
+ * console errors and page errors that name it or come from its module, and failed requests
+ * to its resources, queries and files. Grafana's own offline noise (plugin catalogue, news)
+ * is not the plugin's and is left out.
+ */
+export function watchPlugin(page: Page): string[] {
+  const problems: string[] = [];
+  const ours = (s: string) => /cxlive-genesyscloud|genesys/i.test(s);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && (ours(m.text()) || ours(m.location().url ?? ''))) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('response', (r) => {
+    const url = r.url();
+    const plugin = url.includes('/public/plugins/cxlive-genesyscloud') || /\/api\/datasources\/uid\/genesys/.test(url);
+    if (plugin && r.status() >= 400) {
+      problems.push(`HTTP ${r.status()} ${url}`);
+    }
+  });
+  page.on('requestfailed', (r) => {
+    if (ours(r.url())) {
+      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+    }
+  });
+  return problems;
+}

@@ -1,6 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { pickEntity, pickTopic, refresh } from './pickers';
+import { pickEntity, pickTopic, refresh, watchPlugin } from './pickers';
 
 const QUEUE_CONVERSATIONS = 'v2.routing.queues.{id}.conversations';
 const QUEUE_OBSERVATIONS = 'v2.analytics.queues.{id}.observations';
@@ -13,6 +13,7 @@ test('query editor: pick a queue topic and a queue, the panel queries the backen
   readProvisionedDataSource,
   page,
 }) => {
+  const problems = watchPlugin(page);
   const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
   await panelEditPage.datasource.set(ds.name);
   const row = panelEditPage.getQueryEditorRow('A');
@@ -21,6 +22,7 @@ test('query editor: pick a queue topic and a queue, the panel queries the backen
   await pickEntity(page, row, 'Queues');
   await expect(await queryReq).toBeTruthy();
   expect((await refresh(page)).ok()).toBe(true);
+  expect(problems).toEqual([]);
 });
 
 // Issue #21: switching a panel from a queue topic to a user topic kept the queue ids, so the
