@@ -58,6 +58,26 @@ func NewBatcher(newStreamer func(topic string) Streamer, out Sender) *Batcher {
 	return &Batcher{newStreamer: newStreamer, out: out, topics: map[string]*topicBatch{}}
 }
 
+// Prime gives topic the schema its viewers already have (the query's frame) before any
+// event arrives, so a notice can reach them on a stream that has had nothing to send: a
+// panel opened during an outage must say so at once. A topic that has a schema keeps it.
+func (b *Batcher) Prime(topic string, f *data.Frame) {
+	if f == nil || len(f.Fields) == 0 {
+		return
+	}
+	t := b.topics[topic]
+	if t == nil {
+		t = &topicBatch{s: b.newStreamer(topic)}
+		b.topics[topic] = t
+	}
+	if t.shape == nil {
+		t.shape = emptyLike(f)
+		if t.shape.Meta != nil { // notices are added per packet, not kept in the shape
+			t.shape.Meta = &data.FrameMeta{Type: t.shape.Meta.Type}
+		}
+	}
+}
+
 // Add queues e for the next flush.
 func (b *Batcher) Add(e event.Event) {
 	t := b.topics[e.Topic]

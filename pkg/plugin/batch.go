@@ -39,6 +39,14 @@ func (d *Datasource) runStream(ctx context.Context, q Query, out packetSender) e
 		newStreamer = func(topic string) livestream.Streamer { return latestStreamer{d: d, topic: topic, fields: q.Fields} }
 	}
 	b := livestream.NewBatcher(newStreamer, out)
+	// The viewers have the query's frame of each topic: its schema lets a notice reach them
+	// before (or without) any new event, e.g. on a panel opened during an outage.
+	now := d.clock.Now()
+	for _, topic := range topics {
+		if f, err := d.topicFrame(q, topic, now.Add(-d.settings.History()), now); err == nil {
+			b.Prime(topic, f)
+		}
+	}
 	ticker := d.clock.NewTicker(flushEvery)
 	defer ticker.Stop()
 	notices := newStreamNotices(d, q)

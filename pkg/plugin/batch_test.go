@@ -206,3 +206,40 @@ func TestRunStreamSaysWhileAGapIsOpen(t *testing.T) {
 		t.Fatalf("packet when the gap closed: %s, want the schema without the warning", p[2])
 	}
 }
+
+// TestRunStreamSaysSoOnAStreamThatHadNothingToSend: a panel opened during an outage gets
+// no event on its stream; it must still learn that the stream is interrupted (found on
+// Grafana 13.1: the warning waited for a first event, so a wall screen reloaded during an
+// outage showed its last values with no word).
+func TestRunStreamSaysSoOnAStreamThatHadNothingToSend(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	d, up, hub := testDS(clock)
+	defer d.Dispose()
+	const topic = "v2.analytics.queues.q1.observations"
+	hub.add(topic, clock.Now().Add(-time.Minute), 4) // the history the query returned
+	hub.mu.Lock()
+	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: clock.Now().Add(-10 * time.Second), Reason: "socket closed (1006)"}}
+	hub.mu.Unlock()
+	q, _ := ParseQuery([]byte(`{"topic":"` + topic + `","fields":["v"]}`))
+	out := newRecordSender()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = d.runStream(ctx, q, out) }()
+	bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer bcancel()
+	if err := clock.BlockUntilContext(bctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitHeld(t, up, topic)
+	for i := 0; i < gapCheckTicks; i++ {
+		clock.Advance(flushEvery)
+		time.Sleep(time.Millisecond)
+	}
+	p := out.wait(t, 1)
+	if !hasSchema(p[0]) || !strings.Contains(p[0], "stream interrupted since") {
+		t.Fatalf("first packet: %s, want the schema with the warning", p[0])
+	}
+	if !strings.Contains(p[0], `"v"`) {
+		t.Errorf("the notice's schema is not the query frame's (no field v): %s", p[0])
+	}
+}
