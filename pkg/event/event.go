@@ -19,6 +19,19 @@ type Event struct {
 	// Refilled marks current state read over REST (pkg/refill) rather than notified:
 	// the body has the notification's shape, Received is when the answer arrived.
 	Refilled bool
+	// Scanned is what pkg/frames read from Body on arrival (the session's one pass over
+	// the body), for the live streams to use instead of reading Body again; nil when the
+	// body was not read that way (refills, events from history). The hub does not keep it.
+	Scanned any
+}
+
+// Rejected is a notified event left out because its body failed the frames stage's
+// scan (not valid JSON, or not of its topic's shape): counted, logged and reported to
+// the topic's viewers, never stored or delivered.
+type Rejected struct {
+	Topic  string
+	At     time.Time // when it arrived
+	Reason string    // the scan's error: where and why, never the body's content
 }
 
 // Gap is a period in which events of Topic may have been missed. The Notification

@@ -33,6 +33,7 @@ func (h *Hub) EventUnlessNewer(e event.Event, since time.Time) bool {
 
 // storeLocked adds e to its topic's history and last value; it returns the topic's key.
 func (h *Hub) storeLocked(e event.Event) string {
+	e.Scanned = nil // for the live streams only: history keeps bodies, whose bytes it counts
 	size := int64(len(e.Body)+len(e.Topic)+len(e.CorrelationID)) + eventOverhead
 	t := h.byName[e.Topic]
 	if t == nil {
@@ -133,5 +134,24 @@ func (h *Hub) TopicStatus(s event.TopicStatus) {
 	h.mu.Lock()
 	t := h.topic(event.Key(s.Topic))
 	t.status, t.hasStat = s, true
+	h.mu.Unlock()
+}
+
+// Rejections is what a topic's viewers are told about its rejected events.
+type Rejections struct {
+	Count  int
+	Last   time.Time // when the last one arrived
+	Reason string    // why the last one was rejected
+}
+
+// Rejected records a notified event left out because its body failed the frames scan.
+func (h *Hub) Rejected(r event.Rejected) {
+	h.mu.Lock()
+	t := h.topic(event.Key(r.Topic))
+	t.rejected.Count++
+	if !r.At.Before(t.rejected.Last) {
+		t.rejected.Last, t.rejected.Reason = r.At, r.Reason
+	}
+	h.rejected++
 	h.mu.Unlock()
 }
