@@ -70,16 +70,24 @@ func (v value) text() string {
 	return v.str
 }
 
-// flatten walks body in document order and calls emit for every scalar with its
-// dotted path. Nulls are skipped (they become missing values). The body must be one
-// JSON value.
-func flatten(body []byte, emit func(path string, v value)) error {
-	f := flattener{Scanner: jsonscan.Scanner{Data: body}, emit: emit}
+// flatten walks the JSON value at the start of text in document order, calls emit for
+// every scalar with its dotted path and returns the value's end. Nulls are skipped
+// (they become missing values).
+func flatten(text []byte, emit func(path string, v value)) (end int, err error) {
+	f := flattener{Scanner: jsonscan.Scanner{Data: text}, emit: emit}
 	if err := f.walk(0); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+		return 0, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if !f.AtEnd() {
-		return fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
+	return f.Pos, nil
+}
+
+// wholeValue checks that only whitespace follows the value that ends at end: an event
+// body is exactly one JSON value.
+func wholeValue(body []byte, end int) error {
+	for _, c := range body[end:] {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
+		}
 	}
 	return nil
 }
@@ -105,7 +113,7 @@ func (f *flattener) push(name []byte) int {
 
 func (f *flattener) walk(depth int) error {
 	if depth >= maxDepth {
-		raw, err := f.SkipValue()
+		raw, err := f.SkipNested(depth) // depth containers are open around it
 		if err != nil {
 			return err
 		}
@@ -189,7 +197,7 @@ func (f *flattener) array(depth int) error {
 	var index [20]byte
 	for i := 0; ; i++ {
 		if i == MaxArrayItems {
-			return f.rest()
+			return f.rest(depth + 1)
 		}
 		restore := f.push(strconv.AppendInt(index[:0], int64(i), 10))
 		if err := f.walk(depth + 1); err != nil {
@@ -209,11 +217,11 @@ func (f *flattener) array(depth int) error {
 }
 
 // rest collects the remaining elements of an array as one JSON array text at
-// <path>.more.
-func (f *flattener) rest() error {
+// <path>.more; open containers are around each element.
+func (f *flattener) rest(open int) error {
 	buf := []byte{'['}
 	for {
-		raw, err := f.SkipValue()
+		raw, err := f.SkipNested(open)
 		if err != nil {
 			return err
 		}

@@ -54,7 +54,7 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 		events = events[len(events)-1:]
 	}
 	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
-	bad, err := fill(t, extractorFor(fam), events)
+	bad, err := fill(t, fam, events)
 	if latest {
 		t.keepLastValues()
 	}
@@ -68,13 +68,22 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 	return f, nil
 }
 
-// fill adds the rows of events to t and returns how many were malformed and the
-// first such error.
-func fill(t *table, ex extractor, events []event.Event) (int, error) {
+// fill adds the rows of events (bodies of family fam) to t and returns how many were
+// malformed and the first such error. A body Scan read on arrival is not read again.
+func fill(t *table, fam Family, events []event.Event) (int, error) {
+	ex := extractorFor(fam)
 	var cells []cell
 	var first error
 	bad := 0
 	for _, e := range events {
+		if r, ok := scannedRow(e, fam); ok {
+			at := r.at
+			if at.IsZero() {
+				at = e.Received
+			}
+			t.addRow(at, r.cells) // r is shared: never used as scratch
+			continue
+		}
 		row, at, err := rowOf(ex, e, cells)
 		if err != nil {
 			bad++
@@ -117,7 +126,6 @@ func markTimeSeries(f *data.Frame, fam Family) {
 // concurrent use: one streamer belongs to one stream loop.
 type Streamer struct {
 	fam       Family
-	ex        extractor
 	s         *schema
 	sent      bool // a frame was returned: its schema is the client's
 	malformed atomic.Uint64
@@ -127,7 +135,7 @@ type Streamer struct {
 // NewStreamer starts the schema of topic empty.
 func NewStreamer(topic string, opts Options) *Streamer {
 	fam, labels := Detect(topic)
-	return &Streamer{fam: fam, ex: extractorFor(fam), s: newSchema(topic, labels, opts.Fields)}
+	return &Streamer{fam: fam, s: newSchema(topic, labels, opts.Fields)}
 }
 
 // Frame builds the packet of events. schemaChanged is true for the first packet and
@@ -138,7 +146,7 @@ func (s *Streamer) Frame(events []event.Event) (*data.Frame, bool) {
 	t := &s.t
 	t.reuse(s.s, len(events))
 	defer t.release()
-	bad, _ := fill(t, s.ex, events)
+	bad, _ := fill(t, s.fam, events)
 	s.malformed.Add(uint64(bad))
 	if len(t.times) == 0 {
 		return nil, false

@@ -7,9 +7,10 @@ import (
 )
 
 // presenceFast and routingStatusFast read user presence and routing status bodies in
-// one pass. Like the other fast scans they decline (ok false, cells as they were) on
-// anything json.Unmarshal might read differently: nulls, type mismatches, case-variant
-// or repeated keys, escaped keys, invalid JSON; the slow path then decides.
+// one pass, from the start of text, and return the body value's end. Like the other
+// fast scans they decline (ok false, cells as they were) on anything json.Unmarshal might
+// read differently: nulls, type mismatches, case-variant or repeated keys, escaped keys,
+// invalid JSON; the slow path then decides.
 
 var (
 	presenceKeys   = []string{"source", "presenceDefinition", "primary", "message", "modifiedDate"}
@@ -18,8 +19,8 @@ var (
 	routingInKeys  = []string{"status", "startTime"}
 )
 
-func presenceFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
-	w := jsonscan.NewWalker(body)
+func presenceFast(text []byte, cells []cell) (_ []cell, at time.Time, end int, ok bool) {
+	w := jsonscan.NewWalker(text)
 	var source, id, system, message, modified []byte
 	var hasSource, hasDef, hasID, hasSystem, hasPrimary, hasMessage, primary bool
 	ok = w.Fields(presenceKeys, func(key []byte) bool {
@@ -57,8 +58,8 @@ func presenceFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
 		}
 		return ok
 	})
-	if !ok || !w.AtEnd() {
-		return cells, time.Time{}, false
+	if !ok {
+		return cells, time.Time{}, 0, false
 	}
 	str := func(name string, has bool, s []byte) {
 		if has {
@@ -76,11 +77,11 @@ func presenceFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
 	str("source", hasSource, source)
 	date := bodyString(modified)
 	cells = append(cells, cell{name: "modifiedDate", v: stringValue(date)})
-	return cells, parseTime(date), true
+	return cells, parseTime(date), w.Pos, true
 }
 
-func routingStatusFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
-	w := jsonscan.NewWalker(body)
+func routingStatusFast(text []byte, cells []cell) (_ []cell, at time.Time, end int, ok bool) {
+	w := jsonscan.NewWalker(text)
 	var status, start []byte
 	var hasRouting, hasStatus bool
 	ok = w.Fields(routingKeys, func(key []byte) bool {
@@ -108,19 +109,19 @@ func routingStatusFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bo
 		}
 		return ok
 	})
-	if !ok || !w.AtEnd() {
-		return cells, time.Time{}, false
+	if !ok {
+		return cells, time.Time{}, 0, false
 	}
 	if !hasRouting {
-		return cells, time.Time{}, true
+		return cells, time.Time{}, w.Pos, true
 	}
 	if hasStatus {
 		cells = append(cells, cell{name: "status", v: stringValue(bodyString(status))})
 	}
 	if len(start) == 0 {
-		return cells, time.Time{}, true
+		return cells, time.Time{}, w.Pos, true
 	}
 	startTime := bodyString(start)
 	cells = append(cells, cell{name: "startTime", v: stringValue(startTime)})
-	return cells, parseTime(startTime), true
+	return cells, parseTime(startTime), w.Pos, true
 }
