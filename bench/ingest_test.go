@@ -17,6 +17,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
+	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
@@ -146,7 +147,7 @@ func newReplayRig(tb testing.TB, msgs [][]byte, sim *simulator.Server, sink sess
 		tb.Fatal(err)
 	}
 	m, err := session.New(session.Config{Name: "bench", Auth: src, API: api, Clock: clock, Rand: rand.New(rand.NewSource(1)),
-		Sink: sink, Logger: log.NewNullLogger()})
+		Sink: sink, Scan: frames.Scan, Logger: log.NewNullLogger()}) // Scan as pkg/plugin wires it
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -50,7 +50,11 @@ type Config struct {
 	Clock      clockwork.Clock
 	Rand       Rand
 	Sink       Sink // required
-	Logger     log.Logger
+	// Scan is the frames stage's one pass over each event body (frames.Scan), run in
+	// the envelope's pass; what it reads goes to Event.Scanned and a body it refuses
+	// rejects the event. nil: bodies are only validated, as encoding/json would.
+	Scan   BodyScan
+	Logger log.Logger
 
 	ChannelBudget       int           // default 3
 	MaxTopicsPerChannel int           // default 1000

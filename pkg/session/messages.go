@@ -1,22 +1,29 @@
 package session
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
-// handle decodes one message; garbage is counted and skipped, never fatal.
-// data may be the reader's reused buffer: nothing kept may alias it.
+// handle decodes one message; garbage is counted and skipped, never fatal. The
+// envelope is validated here; the body is read once, by Config.Scan in the envelope's
+// pass (or just validated there without one), and an event whose body fails is
+// rejected. data may be the reader's reused buffer: nothing kept may alias it.
 func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 	if s.names == nil {
 		s.names = map[string]string{}
 	}
 	var env envelope
-	if err := decodeEnvelope(data, &env, s.names); err != nil || env.TopicName == "" {
+	err := decodeEnvelope(data, &env, s.names, m.cfg.Scan)
+	if bad, ok := err.(*bodyError); ok && env.TopicName != "" {
+		m.reject(env.TopicName, bad.err, received)
+		return
+	}
+	if err != nil || env.TopicName == "" {
 		m.ctr.add(&m.ctr.malformed, 1)
 		m.cfg.Logger.Debug("skipped a malformed notification", "bytes", len(data))
 		return
@@ -39,14 +46,37 @@ func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 		m.system(s, topic, env.EventBody)
 		return
 	}
-	var body json.RawMessage
-	if len(bytes.TrimSpace(env.EventBody)) == 0 {
-		body = json.RawMessage("null")
-	} else {
-		body = append(json.RawMessage(nil), env.EventBody...) // own copy: the hub keeps it
+	body, scanned := env.EventBody, env.scanned
+	if !env.read { // validated in the envelope's pass: scan it now if it was not read there
+		if isEmpty(body) {
+			body = emptyBody
+		}
+		body = append(json.RawMessage(nil), body...) // own copy: the hub keeps it
+		if m.cfg.Scan != nil {
+			n, sc, err := m.cfg.Scan(topic, body)
+			if err == nil && n != len(body) {
+				err = errors.New("trailing data after the body")
+			}
+			if err != nil {
+				m.reject(topic, err, received)
+				return
+			}
+			scanned = sc
+		}
 	}
 	m.deliver(event.Event{Topic: topic, Body: body, CorrelationID: env.Metadata.CorrelationID,
-		Received: received})
+		Received: received, Scanned: scanned})
+}
+
+// reject counts, logs and reports to the topic's viewers an event whose body
+// Config.Scan refused. The reason says where and why, never what the body holds.
+func (m *Manager) reject(topic string, err error, at time.Time) {
+	m.ctr.add(&m.ctr.malformed, 1)
+	reason := truncate(err.Error(), 120)
+	m.cfg.Logger.Debug("rejected a notification with a malformed body", "topic", topic, "reason", reason)
+	m.sinkMu.Lock()
+	defer m.sinkMu.Unlock()
+	m.cfg.Sink.Rejected(event.Rejected{Topic: topic, At: at, Reason: reason})
 }
 
 // system turns a v2.system.* message into a note for the loop.
