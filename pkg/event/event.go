@@ -25,6 +25,16 @@ type Event struct {
 	Scanned any
 }
 
+// Shared is a Scanned value that is reused once every consumer is done with it (pkg/
+// frames' rows: no allocation per event). The hub Holds it once for each subscriber it
+// hands the event to, and Releases it for a subscriber that drops the event; a consumer
+// Releases it at most once, when it reads it no more. One that never releases only
+// keeps it from being reused.
+type Shared interface {
+	Hold(n int)
+	Release()
+}
+
 // Rejected is a notified event left out because its body failed the frames stage's
 // scan (not valid JSON, or not of its topic's shape): counted, logged and reported to
 // the topic's viewers, never stored or delivered.

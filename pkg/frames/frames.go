@@ -54,7 +54,7 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 		events = events[len(events)-1:]
 	}
 	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
-	bad, err := fill(t, fam, events)
+	bad, err := fill(t, fam, events, false)
 	if latest {
 		t.keepLastValues()
 	}
@@ -69,8 +69,9 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 }
 
 // fill adds the rows of events (bodies of family fam) to t and returns how many were
-// malformed and the first such error. A body Scan read on arrival is not read again.
-func fill(t *table, fam Family, events []event.Event) (int, error) {
+// malformed and the first such error. A body Scan read on arrival is not read again;
+// release gives its Row back once placed (a Streamer: the hub held it for the stream).
+func fill(t *table, fam Family, events []event.Event, release bool) (int, error) {
 	ex := extractorFor(fam)
 	var cells []cell
 	var first error
@@ -82,6 +83,9 @@ func fill(t *table, fam Family, events []event.Event) (int, error) {
 				at = e.Received
 			}
 			t.addRow(at, r.cells) // r is shared: never used as scratch
+			if release {
+				r.Release()
+			}
 			continue
 		}
 		row, at, err := rowOf(ex, e, cells)
@@ -146,7 +150,7 @@ func (s *Streamer) Frame(events []event.Event) (*data.Frame, bool) {
 	t := &s.t
 	t.reuse(s.s, len(events))
 	defer t.release()
-	bad, _ := fill(t, s.fam, events)
+	bad, _ := fill(t, s.fam, events, true)
 	s.malformed.Add(uint64(bad))
 	if len(t.times) == 0 {
 		return nil, false

@@ -3,6 +3,7 @@ package frames
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -10,13 +11,30 @@ import (
 )
 
 // Row is what Scan read from one event body: its family's cells and time. The live
-// streams place it without reading the body again (event.Event.Scanned); it is shared
-// by every stream of the topic, so nothing may modify it.
+// streams place it without reading the body again (event.Event.Scanned). It is shared
+// by every stream of the topic, so nothing may modify it, and reused once they are all
+// done with it (event.Shared: the hub holds it per subscriber, a Streamer releases it
+// once it has placed it), so a steady stream allocates no row per event.
 type Row struct {
 	fam   Family
 	at    time.Time // zero: arrival
 	cells []cell
+	refs  atomic.Int32
 }
+
+// Hold adds n consumers.
+func (r *Row) Hold(n int) { r.refs.Add(int32(n)) }
+
+// Release ends one consumer's use; the last one makes the row reusable.
+func (r *Row) Release() {
+	if r.refs.Add(-1) == 0 {
+		rowPool.Put(r)
+	}
+}
+
+// rowPool keeps released rows with their cells' capacity; the session's readers scan
+// concurrently.
+var rowPool = sync.Pool{New: func() any { return new(Row) }}
 
 // Scan is the one pass over a notified event body (session.Config.Scan). text is the
 // socket message from the body's first byte on, the session's own copy: Scan reads the
@@ -26,22 +44,17 @@ type Row struct {
 // of its family's shape, fails with ErrMalformed, and the session rejects the event:
 // so the hub's history only ever holds bodies the frames can read.
 func Scan(topic string, text []byte) (n int, scanned any, err error) {
-	fam := familyOf(topic)
-	sc := rowScratch.Get().(*[]cell)
-	defer rowScratch.Put(sc)
-	cells, at, end, err := extractorFor(fam)(text, (*sc)[:0])
-	if cells != nil {
-		defer func() { clear(cells); *sc = cells[:0] }() // the scratch must not keep text alive
-	}
+	r := rowPool.Get().(*Row)
+	r.fam = familyOf(topic)
+	cells, at, end, err := extractorFor(r.fam)(text, r.cells[:0])
 	if err != nil {
+		rowPool.Put(r)
 		return 0, nil, err
 	}
-	return end, &Row{fam: fam, at: at, cells: append(make([]cell, 0, len(cells)), cells...)}, nil
+	r.at, r.cells = at, cells
+	r.refs.Store(0)
+	return end, r, nil
 }
-
-// rowScratch holds the cells of a body while Scan reads it, so a Row is allocated once
-// at its final size; the session's readers scan concurrently, hence a pool.
-var rowScratch = sync.Pool{New: func() any { return new([]cell) }}
 
 // scannedRow is e's Row when Scan read its body for fam's extractor.
 func scannedRow(e event.Event, fam Family) (*Row, bool) {

@@ -3,12 +3,15 @@ package frames
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
 )
 
 // scanTopics has one topic of each family, in the order FuzzScan picks them.
@@ -129,4 +132,44 @@ func FuzzFamilyOf(f *testing.F) {
 			t.Fatalf("familyOf(%q) = %s, Detect says %s", topic, familyOf(topic), want)
 		}
 	})
+}
+
+// Rows are shared by the streams of a topic and reused only once every stream placed
+// them: two streams of one topic, fed by the hub with rows Scan read, each see every
+// event's own value (run with -race).
+func TestSharedRowsReusedOnlyWhenEveryStreamIsDone(t *testing.T) {
+	h := hub.New(hub.Config{})
+	const n = 2000
+	subs := []*hub.Subscription{h.Subscribe([]string{obsTopic}, n), h.Subscribe([]string{obsTopic}, n)}
+	var wg sync.WaitGroup
+	for _, sub := range subs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := NewStreamer(obsTopic, Options{})
+			seen := 0
+			for batch := []event.Event{}; seen < n; batch = batch[:0] {
+				batch = append(batch, <-sub.C())
+				for len(sub.C()) > 0 && len(batch) < 7 {
+					batch = append(batch, <-sub.C())
+				}
+				f, _ := s.Frame(batch)
+				for r := 0; r < f.Rows(); r++ {
+					if v, _ := f.Fields[1].ConcreteAt(r); v != float64(seen) {
+						t.Errorf("event %d read as %v", seen, v)
+					}
+					seen++
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		text := fmt.Appendf(nil, `{"group":{"mediaType":"voice"},"data":[{"metrics":[{"metric":"oWaiting","stats":{"count":%d}}]}]}`+envelopeTail, i)
+		m, row, err := Scan(obsTopic, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Event(event.Event{Topic: obsTopic, Body: text[:m], Received: at(i), Scanned: row})
+	}
+	wg.Wait()
 }
