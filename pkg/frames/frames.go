@@ -54,7 +54,7 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 		events = events[len(events)-1:]
 	}
 	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
-	bad, err := fill(t, fam, events, false)
+	bad, err := fill(t, fam, events, false, nil)
 	if latest {
 		t.keepLastValues()
 	}
@@ -71,9 +71,14 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 // fill adds the rows of events (bodies of family fam) to t and returns how many were
 // malformed and the first such error. A body Scan read on arrival is not read again;
 // release gives its Row back once placed (a Streamer: the hub held it for the stream).
-func fill(t *table, fam Family, events []event.Event, release bool) (int, error) {
+// scratch, if not nil, keeps the cells' buffer between calls.
+func fill(t *table, fam Family, events []event.Event, release bool, scratch *[]cell) (int, error) {
 	ex := extractorFor(fam)
 	var cells []cell
+	if scratch != nil {
+		cells = *scratch
+		defer func() { *scratch = cells[:0] }()
+	}
 	var first error
 	bad := 0
 	for _, e := range events {
@@ -82,7 +87,8 @@ func fill(t *table, fam Family, events []event.Event, release bool) (int, error)
 			if at.IsZero() {
 				at = e.Received
 			}
-			t.addRow(at, r.cells) // r is shared: never used as scratch
+			cells = r.appendCells(cells[:0])
+			t.addRow(at, cells)
 			if release {
 				r.Release()
 			}
@@ -133,7 +139,10 @@ type Streamer struct {
 	s         *schema
 	sent      bool // a frame was returned: its schema is the client's
 	malformed atomic.Uint64
-	t         table // reused by every Frame: its columns keep their capacity between flushes
+	t         table  // reused by every Frame: its columns keep their capacity between flushes
+	placed    int    // events Place put in t since the last Frame
+	cells     []cell // fill's scratch
+	lastRows  int    // rows of the last frame: the capacity new columns start with
 }
 
 // NewStreamer starts the schema of topic empty.
@@ -142,16 +151,33 @@ func NewStreamer(topic string, opts Options) *Streamer {
 	return &Streamer{fam: fam, s: newSchema(topic, labels, opts.Fields)}
 }
 
-// Frame builds the packet of events. schemaChanged is true for the first packet and
-// whenever a field was added; only then does the frame carry notices (a notice is
-// part of the schema). A nil frame means no event was usable; malformed bodies are
-// skipped and counted (Malformed).
+// Place puts e in the next frame now, as it arrives: what Scan read of it, and its
+// body, are then likely still in the CPU's cache, which they are not by the flush (up
+// to 100 ms and thousands of events later). Frame then places nothing more.
+func (s *Streamer) Place(e event.Event) {
+	if s.placed == 0 {
+		s.t.reuse(s.s, max(s.lastRows, 16))
+	}
+	s.placed++
+	one := [1]event.Event{e}
+	bad, _ := fill(&s.t, s.fam, one[:], true, &s.cells)
+	s.malformed.Add(uint64(bad))
+}
+
+// Frame builds the packet of events: the events given to Place since the last frame,
+// or, when none was, events. schemaChanged is true for the first packet and whenever a
+// field was added; only then does the frame carry notices (a notice is part of the
+// schema). A nil frame means no event was usable; malformed bodies are skipped and
+// counted (Malformed).
 func (s *Streamer) Frame(events []event.Event) (*data.Frame, bool) {
 	t := &s.t
-	t.reuse(s.s, len(events))
+	if s.placed == 0 {
+		t.reuse(s.s, len(events))
+		bad, _ := fill(t, s.fam, events, true, &s.cells)
+		s.malformed.Add(uint64(bad))
+	}
+	s.placed, s.lastRows = 0, len(t.times)
 	defer t.release()
-	bad, _ := fill(t, s.fam, events, true)
-	s.malformed.Add(uint64(bad))
 	if len(t.times) == 0 {
 		return nil, false
 	}
