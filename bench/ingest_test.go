@@ -17,7 +17,6 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
-	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
@@ -147,7 +146,7 @@ func newReplayRig(tb testing.TB, msgs [][]byte, sim *simulator.Server, sink sess
 		tb.Fatal(err)
 	}
 	m, err := session.New(session.Config{Name: "bench", Auth: src, API: api, Clock: clock, Rand: rand.New(rand.NewSource(1)),
-		Sink: sink, Scan: frames.Scan, Logger: log.NewNullLogger()}) // Scan as pkg/plugin wires it
+		Sink: sink, Logger: log.NewNullLogger()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -19,29 +19,14 @@ type Event struct {
 	// Refilled marks current state read over REST (pkg/refill) rather than notified:
 	// the body has the notification's shape, Received is when the answer arrived.
 	Refilled bool
-	// Scanned is what pkg/frames read from Body on arrival (the session's one pass over
-	// the body), for the live streams to use instead of reading Body again; nil when the
-	// body was not read that way (refills, events from history). The hub does not keep it.
-	Scanned any
 }
 
-// Shared is a Scanned value that is reused once every consumer is done with it (pkg/
-// frames' rows: no allocation per event). The hub Holds it once for each subscriber it
-// hands the event to, and Releases it for a subscriber that drops the event; a consumer
-// Releases it at most once, when it reads it no more. One that never releases only
-// keeps it from being reused.
-type Shared interface {
-	Hold(n int)
-	Release()
-}
-
-// Rejected is a notified event left out because its body failed the frames stage's
-// scan (not valid JSON, or not of its topic's shape): counted, logged and reported to
-// the topic's viewers, never stored or delivered.
+// Rejected is a notified event left out because its body is not valid JSON: counted,
+// logged and reported to the topic's viewers, never stored or delivered.
 type Rejected struct {
 	Topic  string
 	At     time.Time // when it arrived
-	Reason string    // the scan's error: where and why, never the body's content
+	Reason string    // where and why it is not JSON, never the body's content
 }
 
 // Gap is a period in which events of Topic may have been missed. The Notification

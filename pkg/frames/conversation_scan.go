@@ -54,10 +54,10 @@ var (
 	sessionKeys = []string{"state"}
 )
 
-func conversationFast(text []byte, cells []cell) (_ []cell, end int, ok bool) {
+func conversationFast(body []byte, cells []cell) (_ []cell, ok bool) {
 	sc := convScratch.Get().(*convBuffers)
 	defer convScratch.Put(sc)
-	c := convScan{Walker: jsonscan.NewWalker(text), cells: cells,
+	c := convScan{Walker: jsonscan.NewWalker(body), cells: cells,
 		purposes: sc.purposes[:0], mediaOrder: sc.order[:0], states: sc.states[:0], sessions: sc.sessions[:0]}
 	defer func() { // the slices of body they hold must not keep it alive
 		clear(c.purposes[:cap(c.purposes)])
@@ -89,10 +89,9 @@ func conversationFast(text []byte, cells []cell) (_ []cell, end int, ok bool) {
 		}
 		return ok
 	})
-	if !ok {
-		return cells[:first], 0, false
+	if !ok || !c.AtEnd() {
+		return cells[:first], false
 	}
-	end = c.Pos
 	// Values read from the body share its bytes (bodyString); the lists joined in
 	// scratch buffers are copied.
 	str := func(name string, s []byte) { c.cells = append(c.cells, cell{name: name, v: stringValue(string(s))}) }
@@ -129,7 +128,7 @@ func conversationFast(text []byte, cells []cell) (_ []cell, end int, ok bool) {
 			fromBody(convKeys[2+i], f)
 		}
 	}
-	return c.cells, end, true
+	return c.cells, true
 }
 
 // participant reads one participant object: purpose, first queueId, and the

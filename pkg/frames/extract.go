@@ -8,30 +8,10 @@ import (
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
-	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
-// extractor reads the body value at the start of text (after optional whitespace):
-// its cells, the row's time (zero: use arrival) and where the value ends. It validates
-// the value as encoding/json does; errors wrap ErrMalformed. text may go on after the
-// value (Scan reads a body inside its socket message), so a whole body must still be
-// checked for trailing data (rowOf).
-type extractor func(text []byte, cells []cell) (_ []cell, at time.Time, end int, err error)
-
-// slowExtractor decodes one exact, valid body with encoding/json: the reference the
-// fast scans match, and their fallback for whatever they decline.
-type slowExtractor func(body json.RawMessage, cells []cell) ([]cell, time.Time, error)
-
-// slowly runs slow on the value at the start of text, found (and validated) by jsonscan.
-func slowly(slow slowExtractor, text []byte, cells []cell) ([]cell, time.Time, int, error) {
-	s := jsonscan.Scanner{Data: text}
-	body, err := s.SkipValue()
-	if err != nil {
-		return nil, time.Time{}, 0, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	cells, at, err := slow(body, cells)
-	return cells, at, s.Pos, err
-}
+// extractor turns one body into cells and the row's time (zero: use arrival).
+type extractor func(body json.RawMessage, cells []cell) ([]cell, time.Time, error)
 
 func extractorFor(f Family) extractor {
 	switch f {
@@ -49,10 +29,7 @@ func extractorFor(f Family) extractor {
 
 // rowOf extracts one event; the row time falls back to arrival.
 func rowOf(ex extractor, e event.Event, cells []cell) ([]cell, time.Time, error) {
-	cells, at, end, err := ex(e.Body, cells[:0])
-	if err == nil {
-		err = wholeValue(e.Body, end)
-	}
+	cells, at, err := ex(e.Body, cells[:0])
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -64,15 +41,15 @@ func rowOf(ex extractor, e event.Event, cells []cell) ([]cell, time.Time, error)
 
 // generic flattens the whole body; time is eventTime (epoch ms) when the body has
 // a numeric one, as detail events do.
-func generic(text []byte, cells []cell) ([]cell, time.Time, int, error) {
+func generic(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
 	var at time.Time
-	end, err := flatten(text, func(path string, v value) {
+	err := flatten(body, func(path string, v value) {
 		if path == "eventTime" && v.kind == kindNumber {
 			at = time.UnixMilli(int64(v.num)).UTC()
 		}
 		cells = append(cells, cell{name: path, v: v})
 	})
-	return cells, at, end, err
+	return cells, at, err
 }
 
 func unmarshal(body json.RawMessage, into any) error {
@@ -104,11 +81,11 @@ type presenceBody struct {
 }
 
 // presence: time is modifiedDate, when the presence changed.
-func presence(text []byte, cells []cell) ([]cell, time.Time, int, error) {
-	if out, at, end, ok := presenceFast(text, cells); ok {
-		return out, at, end, nil
+func presence(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, at, ok := presenceFast(body, cells); ok {
+		return out, at, nil
 	}
-	return slowly(presenceSlow, text, cells)
+	return presenceSlow(body, cells)
 }
 
 // presenceSlow decodes with encoding/json: bodies the fast scan leaves alone, and the
@@ -145,11 +122,11 @@ type routingBody struct {
 }
 
 // routingStatus: time is routingStatus.startTime, when the status began.
-func routingStatus(text []byte, cells []cell) ([]cell, time.Time, int, error) {
-	if out, at, end, ok := routingStatusFast(text, cells); ok {
-		return out, at, end, nil
+func routingStatus(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, at, ok := routingStatusFast(body, cells); ok {
+		return out, at, nil
 	}
-	return slowly(routingStatusSlow, text, cells)
+	return routingStatusSlow(body, cells)
 }
 
 // routingStatusSlow decodes with encoding/json, as presenceSlow does.
@@ -194,11 +171,11 @@ type conversationBody struct {
 // table: id, first queue, participant count, purposes, media and the state of every
 // media session as purpose:media:state.
 // Conversation bodies carry no event time of their own: time is arrival.
-func conversation(text []byte, cells []cell) ([]cell, time.Time, int, error) {
-	if out, end, ok := conversationFast(text, cells); ok {
-		return out, time.Time{}, end, nil
+func conversation(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, ok := conversationFast(body, cells); ok {
+		return out, time.Time{}, nil
 	}
-	return slowly(conversationSlow, text, cells)
+	return conversationSlow(body, cells)
 }
 
 // conversationSlow decodes with encoding/json: bodies the fast scan leaves alone,

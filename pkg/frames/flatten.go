@@ -70,24 +70,16 @@ func (v value) text() string {
 	return v.str
 }
 
-// flatten walks the JSON value at the start of text in document order, calls emit for
-// every scalar with its dotted path and returns the value's end. Nulls are skipped
-// (they become missing values).
-func flatten(text []byte, emit func(path string, v value)) (end int, err error) {
-	f := flattener{Scanner: jsonscan.Scanner{Data: text}, emit: emit}
+// flatten walks body in document order and calls emit for every scalar with its
+// dotted path. Nulls are skipped (they become missing values). The body must be one
+// JSON value.
+func flatten(body []byte, emit func(path string, v value)) error {
+	f := flattener{Scanner: jsonscan.Scanner{Data: body}, emit: emit}
 	if err := f.walk(0); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	return f.Pos, nil
-}
-
-// wholeValue checks that only whitespace follows the value that ends at end: an event
-// body is exactly one JSON value.
-func wholeValue(body []byte, end int) error {
-	for _, c := range body[end:] {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
-		}
+	if !f.AtEnd() {
+		return fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func flatLog(fn func([]byte, func(string, value)) error, body []byte) (string, e
 func checkAgainstOracle(t *testing.T, body []byte) {
 	t.Helper()
 	want, wantErr := flatLog(flattenOracle, body)
-	got, gotErr := flatLog(flattenBody, body)
+	got, gotErr := flatLog(flatten, body)
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("body %q: error %v, oracle error %v", body, gotErr, wantErr)
 	}

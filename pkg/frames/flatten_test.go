@@ -9,19 +9,10 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
-// flattenBody flattens a whole body, as rowOf reads one: one value, then only whitespace.
-func flattenBody(body []byte, emit func(string, value)) error {
-	end, err := flatten(body, emit)
-	if err != nil {
-		return err
-	}
-	return wholeValue(body, end)
-}
-
 func flat(t testing.TB, body string) (string, error) {
 	t.Helper()
 	var parts []string
-	err := flattenBody([]byte(body), func(path string, v value) {
+	err := flatten([]byte(body), func(path string, v value) {
 		parts = append(parts, fmt.Sprintf("%s=%s:%s", path, v.kind, v.text()))
 	})
 	return strings.Join(parts, " "), err
@@ -65,7 +56,7 @@ func FuzzFlatten(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		n := 0
-		err := flattenBody(body, func(path string, v value) {
+		err := flatten(body, func(path string, v value) {
 			n++
 			if v.kind < kindNumber || v.kind > kindBool {
 				t.Fatalf("path %q: bad kind %d", path, v.kind)

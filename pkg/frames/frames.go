@@ -54,7 +54,7 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 		events = events[len(events)-1:]
 	}
 	t := &table{s: newSchema(topic, labels, opts.Fields), rows: len(events)}
-	bad, err := fill(t, fam, events, false, nil)
+	bad, err := fill(t, extractorFor(fam), events)
 	if latest {
 		t.keepLastValues()
 	}
@@ -68,32 +68,13 @@ func build(topic string, events []event.Event, opts Options, latest bool) (*data
 	return f, nil
 }
 
-// fill adds the rows of events (bodies of family fam) to t and returns how many were
-// malformed and the first such error. A body Scan read on arrival is not read again;
-// release gives its Row back once placed (a Streamer: the hub held it for the stream).
-// scratch, if not nil, keeps the cells' buffer between calls.
-func fill(t *table, fam Family, events []event.Event, release bool, scratch *[]cell) (int, error) {
-	ex := extractorFor(fam)
+// fill adds the rows of events to t and returns how many were malformed and the
+// first such error.
+func fill(t *table, ex extractor, events []event.Event) (int, error) {
 	var cells []cell
-	if scratch != nil {
-		cells = *scratch
-		defer func() { *scratch = cells[:0] }()
-	}
 	var first error
 	bad := 0
 	for _, e := range events {
-		if r, ok := scannedRow(e, fam); ok {
-			at := r.at
-			if at.IsZero() {
-				at = e.Received
-			}
-			cells = r.appendCells(cells[:0])
-			t.addRow(at, cells)
-			if release {
-				r.Release()
-			}
-			continue
-		}
 		row, at, err := rowOf(ex, e, cells)
 		if err != nil {
 			bad++
@@ -136,48 +117,29 @@ func markTimeSeries(f *data.Frame, fam Family) {
 // concurrent use: one streamer belongs to one stream loop.
 type Streamer struct {
 	fam       Family
+	ex        extractor
 	s         *schema
 	sent      bool // a frame was returned: its schema is the client's
 	malformed atomic.Uint64
-	t         table  // reused by every Frame: its columns keep their capacity between flushes
-	placed    int    // events Place put in t since the last Frame
-	cells     []cell // fill's scratch
-	lastRows  int    // rows of the last frame: the capacity new columns start with
+	t         table // reused by every Frame: its columns keep their capacity between flushes
 }
 
 // NewStreamer starts the schema of topic empty.
 func NewStreamer(topic string, opts Options) *Streamer {
 	fam, labels := Detect(topic)
-	return &Streamer{fam: fam, s: newSchema(topic, labels, opts.Fields)}
+	return &Streamer{fam: fam, ex: extractorFor(fam), s: newSchema(topic, labels, opts.Fields)}
 }
 
-// Place puts e in the next frame now, as it arrives: what Scan read of it, and its
-// body, are then likely still in the CPU's cache, which they are not by the flush (up
-// to 100 ms and thousands of events later). Frame then places nothing more.
-func (s *Streamer) Place(e event.Event) {
-	if s.placed == 0 {
-		s.t.reuse(s.s, max(s.lastRows, 16))
-	}
-	s.placed++
-	one := [1]event.Event{e}
-	bad, _ := fill(&s.t, s.fam, one[:], true, &s.cells)
-	s.malformed.Add(uint64(bad))
-}
-
-// Frame builds the packet of events: the events given to Place since the last frame,
-// or, when none was, events. schemaChanged is true for the first packet and whenever a
-// field was added; only then does the frame carry notices (a notice is part of the
-// schema). A nil frame means no event was usable; malformed bodies are skipped and
-// counted (Malformed).
+// Frame builds the packet of events. schemaChanged is true for the first packet and
+// whenever a field was added; only then does the frame carry notices (a notice is
+// part of the schema). A nil frame means no event was usable; malformed bodies are
+// skipped and counted (Malformed).
 func (s *Streamer) Frame(events []event.Event) (*data.Frame, bool) {
 	t := &s.t
-	if s.placed == 0 {
-		t.reuse(s.s, len(events))
-		bad, _ := fill(t, s.fam, events, true, &s.cells)
-		s.malformed.Add(uint64(bad))
-	}
-	s.placed, s.lastRows = 0, len(t.times)
+	t.reuse(s.s, len(events))
 	defer t.release()
+	bad, _ := fill(t, s.ex, events)
+	s.malformed.Add(uint64(bad))
 	if len(t.times) == 0 {
 		return nil, false
 	}

@@ -55,11 +55,11 @@ func statRank(name string) int {
 //
 // The group's mediaType becomes a label. Observations carry no event timestamp (the
 // interval is the aggregation window, not when the value changed): time is arrival.
-func observations(text []byte, cells []cell) ([]cell, time.Time, int, error) {
-	if out, end, ok := observationsFast(text, cells); ok {
-		return out, time.Time{}, end, nil
+func observations(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
+	if out, ok := observationsFast(body, cells); ok {
+		return out, time.Time{}, nil
 	}
-	return slowly(observationsSlow, text, cells)
+	return observationsSlow(body, cells)
 }
 
 // observationsSlow decodes with encoding/json: bodies the fast scan leaves alone,

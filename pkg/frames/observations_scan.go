@@ -26,25 +26,24 @@ type stat struct {
 	v    float64
 }
 
-// observationsFast appends the cells of the body value at the start of text to cells
-// and returns the value's end; ok is false when the body must be decoded the slow way
-// (cells then holds nothing new).
-func observationsFast(text []byte, cells []cell) (_ []cell, end int, ok bool) {
+// observationsFast appends the cells of body to cells; ok is false when the body
+// must be decoded the slow way (cells then holds nothing new).
+func observationsFast(body []byte, cells []cell) (_ []cell, ok bool) {
 	sc := obsScratch.Get().(*obsBuffers)
 	defer obsScratch.Put(sc)
-	o := obsScan{Walker: jsonscan.NewWalker(text), cells: cells, stats: sc.stats[:0], name: sc.name[:0]}
+	o := obsScan{Walker: jsonscan.NewWalker(body), cells: cells, stats: sc.stats[:0], name: sc.name[:0]}
 	defer func() {
 		clear(o.stats[:cap(o.stats)]) // stats hold slices of body: do not keep it alive
 		sc.stats, sc.name = o.stats[:0], o.name[:0]
 	}()
 	first := len(cells)
-	if !o.top() {
-		return cells[:first], 0, false
+	if !o.top() || !o.AtEnd() {
+		return cells[:first], false
 	}
 	for i := first; i < len(o.cells); i++ {
 		o.cells[i].mediaType = o.mediaType
 	}
-	return o.cells, o.Pos, true
+	return o.cells, true
 }
 
 // obsBuffers is the per-body scratch of obsScan (a metric's stats, a field name),

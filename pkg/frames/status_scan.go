@@ -7,10 +7,9 @@ import (
 )
 
 // presenceFast and routingStatusFast read user presence and routing status bodies in
-// one pass, from the start of text, and return the body value's end. Like the other
-// fast scans they decline (ok false, cells as they were) on anything json.Unmarshal might
-// read differently: nulls, type mismatches, case-variant or repeated keys, escaped keys,
-// invalid JSON; the slow path then decides.
+// one pass. Like the other fast scans they decline (ok false, cells as they were) on
+// anything json.Unmarshal might read differently: nulls, type mismatches, case-variant
+// or repeated keys, escaped keys, invalid JSON; the slow path then decides.
 
 var (
 	presenceKeys   = []string{"source", "presenceDefinition", "primary", "message", "modifiedDate"}
@@ -19,8 +18,8 @@ var (
 	routingInKeys  = []string{"status", "startTime"}
 )
 
-func presenceFast(text []byte, cells []cell) (_ []cell, at time.Time, end int, ok bool) {
-	w := jsonscan.NewWalker(text)
+func presenceFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
+	w := jsonscan.NewWalker(body)
 	var source, id, system, message, modified []byte
 	var hasSource, hasDef, hasID, hasSystem, hasPrimary, hasMessage, primary bool
 	ok = w.Fields(presenceKeys, func(key []byte) bool {
@@ -58,8 +57,8 @@ func presenceFast(text []byte, cells []cell) (_ []cell, at time.Time, end int, o
 		}
 		return ok
 	})
-	if !ok {
-		return cells, time.Time{}, 0, false
+	if !ok || !w.AtEnd() {
+		return cells, time.Time{}, false
 	}
 	str := func(name string, has bool, s []byte) {
 		if has {
@@ -77,11 +76,11 @@ func presenceFast(text []byte, cells []cell) (_ []cell, at time.Time, end int, o
 	str("source", hasSource, source)
 	date := bodyString(modified)
 	cells = append(cells, cell{name: "modifiedDate", v: stringValue(date)})
-	return cells, parseTime(date), w.Pos, true
+	return cells, parseTime(date), true
 }
 
-func routingStatusFast(text []byte, cells []cell) (_ []cell, at time.Time, end int, ok bool) {
-	w := jsonscan.NewWalker(text)
+func routingStatusFast(body []byte, cells []cell) (_ []cell, at time.Time, ok bool) {
+	w := jsonscan.NewWalker(body)
 	var status, start []byte
 	var hasRouting, hasStatus bool
 	ok = w.Fields(routingKeys, func(key []byte) bool {
@@ -109,19 +108,19 @@ func routingStatusFast(text []byte, cells []cell) (_ []cell, at time.Time, end i
 		}
 		return ok
 	})
-	if !ok {
-		return cells, time.Time{}, 0, false
+	if !ok || !w.AtEnd() {
+		return cells, time.Time{}, false
 	}
 	if !hasRouting {
-		return cells, time.Time{}, w.Pos, true
+		return cells, time.Time{}, true
 	}
 	if hasStatus {
 		cells = append(cells, cell{name: "status", v: stringValue(bodyString(status))})
 	}
 	if len(start) == 0 {
-		return cells, time.Time{}, w.Pos, true
+		return cells, time.Time{}, true
 	}
 	startTime := bodyString(start)
 	cells = append(cells, cell{name: "startTime", v: stringValue(startTime)})
-	return cells, parseTime(startTime), w.Pos, true
+	return cells, parseTime(startTime), true
 }

@@ -33,7 +33,7 @@ func TestRoutingStatusFastMatchesUnmarshal(t *testing.T) {
 
 // checkCases runs checkFastMatchesSlow over cases; typical bodies must take the fast
 // path, and so must at least a few of the others (no vacuous pass).
-func checkCases(t *testing.T, fast fastScan, slow slowExtractor, cases, typical []string) {
+func checkCases(t *testing.T, fast fastScan, slow slowScan, cases, typical []string) {
 	t.Helper()
 	taken := 0
 	for _, body := range cases {

@@ -46,7 +46,7 @@ type Stats struct {
 	Events      int    `json:"events"`
 	Bytes       int64  `json:"bytes"`
 	Evicted     uint64 `json:"evicted"`  // events removed by time, bytes or per-topic bound
-	Rejected    uint64 `json:"rejected"` // notified events whose body failed the frames scan
+	Rejected    uint64 `json:"rejected"` // notified events whose body was not valid JSON
 	Dropped     uint64 `json:"dropped"`  // live events not delivered to slow subscribers
 	Subscribers int    `json:"subscribers"`
 }

@@ -33,7 +33,6 @@ func (h *Hub) EventUnlessNewer(e event.Event, since time.Time) bool {
 
 // storeLocked adds e to its topic's history and last value; it returns the topic's key.
 func (h *Hub) storeLocked(e event.Event) string {
-	e.Scanned = nil // for the live streams only: history keeps bodies, whose bytes it counts
 	size := int64(len(e.Body)+len(e.Topic)+len(e.CorrelationID)) + eventOverhead
 	t := h.byName[e.Topic]
 	if t == nil {
@@ -144,7 +143,7 @@ type Rejections struct {
 	Reason string    // why the last one was rejected
 }
 
-// Rejected records a notified event left out because its body failed the frames scan.
+// Rejected records a notified event left out because its body is not valid JSON.
 func (h *Hub) Rejected(r event.Rejected) {
 	h.mu.Lock()
 	t := h.topic(event.Key(r.Topic))

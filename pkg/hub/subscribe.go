@@ -68,20 +68,12 @@ func (s *Subscription) Close() {
 
 func (h *Hub) publish(key string, e event.Event) {
 	h.subMu.RLock()
-	subs := h.subs[key]
-	shared, _ := e.Scanned.(event.Shared)
-	if shared != nil {
-		shared.Hold(len(subs))
-	}
-	for _, s := range subs {
+	for _, s := range h.subs[key] {
 		select {
 		case s.ch <- e:
 		default:
 			s.dropped.Add(1)
 			h.dropped.Add(1)
-			if shared != nil {
-				shared.Release()
-			}
 		}
 	}
 	h.subMu.RUnlock()

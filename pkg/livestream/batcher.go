@@ -25,12 +25,6 @@ type Streamer interface {
 	Frame(events []event.Event) (frame *data.Frame, schemaChanged bool)
 }
 
-// Placer is a Streamer that takes each event as it is added (*frames.Streamer): its
-// Frame then gets the same events but places none of them again.
-type Placer interface {
-	Place(e event.Event)
-}
-
 // Sender receives the packets ((*backend.StreamSender)).
 type Sender interface {
 	SendBytes(b []byte) error
@@ -76,9 +70,6 @@ func (b *Batcher) Add(e event.Event) {
 	}
 	t.pending = append(t.pending, e)
 	b.count++
-	if p, ok := t.s.(Placer); ok {
-		p.Place(e)
-	}
 }
 
 // Len is the number of events waiting for a flush.

@@ -55,13 +55,6 @@ type namedStreamer struct {
 	names namer
 }
 
-// Place passes e on to pkg/frames as it arrives (livestream.Placer).
-func (n namedStreamer) Place(e event.Event) {
-	if p, ok := n.s.(livestream.Placer); ok {
-		p.Place(e)
-	}
-}
-
 func (n namedStreamer) Frame(evs []event.Event) (*data.Frame, bool) {
 	f, changed := n.s.Frame(evs)
 	addNames(f, n.names)

@@ -11,7 +11,6 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
-	"github.com/cxlive/genesyscloud-datasource/pkg/frames"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
 	"github.com/cxlive/genesyscloud-datasource/pkg/names"
@@ -53,7 +52,6 @@ func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, a
 	}
 	mgr, err := session.New(session.Config{
 		Name: uid, Auth: src, API: api, HTTPClient: hc, Clock: clock, Sink: refill.Tap{Next: h, R: ref},
-		Scan:          frames.Scan, // one pass over each body: validated and read for the live streams
 		Logger:        log.DefaultLogger.With("datasource", uid),
 		ChannelBudget: s.Budget,
 		ClientID:      s.ClientID, // names the OAuth client in the eviction warning

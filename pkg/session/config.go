@@ -27,7 +27,7 @@ type Sink interface {
 	Event(event.Event)
 	Gap(event.Gap)
 	TopicStatus(event.TopicStatus)
-	Rejected(event.Rejected) // an event left out: its body failed Config.Scan
+	Rejected(event.Rejected) // an event left out: its body is not valid JSON
 }
 
 // TokenSource is what the manager needs from pkg/auth (an *auth.Source).
@@ -50,11 +50,7 @@ type Config struct {
 	Clock      clockwork.Clock
 	Rand       Rand
 	Sink       Sink // required
-	// Scan is the frames stage's one pass over each event body (frames.Scan), run in
-	// the envelope's pass; what it reads goes to Event.Scanned and a body it refuses
-	// rejects the event. nil: bodies are only validated, as encoding/json would.
-	Scan   BodyScan
-	Logger log.Logger
+	Logger     log.Logger
 
 	ChannelBudget       int           // default 3
 	MaxTopicsPerChannel int           // default 1000

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
-
-	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
 var envelopeCases = []struct {
@@ -45,7 +43,7 @@ func TestDecodeEnvelopeMatchesEncodingJSON(t *testing.T) {
 	for _, tc := range envelopeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			var fast envelope
-			if got, _ := scanEnvelope([]byte(tc.msg), &fast, nil, nil); got != tc.fast {
+			if got, _ := scanEnvelope([]byte(tc.msg), &fast, nil); got != tc.fast {
 				t.Fatalf("scanEnvelope took it = %v, want %v", got, tc.fast)
 			}
 			checkSameAsEncodingJSON(t, []byte(tc.msg))
@@ -63,9 +61,12 @@ func FuzzDecodeEnvelope(f *testing.F) {
 func checkSameAsEncodingJSON(t *testing.T, data []byte) {
 	var want, got envelope
 	wantErr := json.Unmarshal(data, &want)
-	gotErr := decodeEnvelope(data, &got, map[string]string{"t": "t"}, nil)
+	gotErr := decodeEnvelope(data, &got, map[string]string{"t": "t"})
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("error %v, encoding/json says %v", gotErr, wantErr)
+	}
+	if _, bad := gotErr.(*bodyError); bad && got.TopicName == "" {
+		t.Fatalf("%q: a bad body without its topic: %v", data, gotErr)
 	}
 	if wantErr != nil {
 		return
@@ -78,71 +79,24 @@ func checkSameAsEncodingJSON(t *testing.T, data []byte) {
 	}
 }
 
-// recordScan is a BodyScan that validates like jsonscan and records what it was given.
-type recordScan struct{ topics []string }
-
-func (r *recordScan) scan(topic string, text []byte) (int, any, error) {
-	r.topics = append(r.topics, topic)
-	s := jsonscan.Scanner{Data: text}
-	raw, err := s.SkipValue()
-	return s.Pos, "read:" + string(raw), err
-}
-
-// With a BodyScan the decoder hands the body over instead of validating it: the
-// topic, body and correlation id stay json.Unmarshal's; the scan reads the body in the
-// envelope's pass when the topic came first, and a body it refuses is told apart from
-// a malformed envelope, with its topic.
-func TestDecodeEnvelopeHandsTheBodyToScan(t *testing.T) {
-	for _, tc := range envelopeCases {
-		checkWithScan(t, []byte(tc.msg))
-	}
-	for _, msg := range []string{
-		`{"topicName":"t","eventBody":{"a":[1,2]},"metadata":{"CorrelationId":"c"}}`,
-		`{"topicName":"t","eventBody":  "s" ,"metadata":{"CorrelationId":"c"}}`,
-		`{"eventBody":{"a":1},"topicName":"t"}`, // body first: not read in the pass
-		`{"topicName":"channel.metadata","eventBody":{"message":"pong"}}`,
+// A body that is not valid JSON after a readable topic is told apart from a malformed
+// envelope, with its topic, so the event can be rejected for that topic.
+func TestBadBodyKeepsItsTopic(t *testing.T) {
+	for _, tc := range []struct {
+		msg   string
+		topic string // "" = an ordinary malformed message
+	}{
+		{`{"topicName":"v2.users.u1.presence","eventBody":{"a":01},"metadata":{"CorrelationId":"c"}}`, "v2.users.u1.presence"},
+		{`{"topicName":"v2.x","eventBody":{"a":`, "v2.x"},
+		{`{"eventBody":{"a":01},"topicName":"v2.x"}`, ""},               // body first: its topic is not known yet
+		{`{"topicName":"channel.metadata","eventBody":{"message":x}}`, ""}, // the service's own
+		{`{"topicName":"v2.x","eventBody":{"a":1},"metadata":5}`, ""},
 	} {
-		checkWithScan(t, []byte(msg))
-	}
-	var env envelope
-	r := &recordScan{}
-	err := decodeEnvelope([]byte(`{"topicName":"t","eventBody":{"a":01},"metadata":{"CorrelationId":"c"}}`), &env, nil, r.scan)
-	if _, ok := err.(*bodyError); !ok || env.TopicName != "t" {
-		t.Errorf("refused body: %v, topic %q", err, env.TopicName)
-	}
-}
-
-func FuzzDecodeEnvelopeWithScan(f *testing.F) {
-	for _, tc := range envelopeCases {
-		f.Add([]byte(tc.msg))
-	}
-	f.Fuzz(checkWithScan)
-}
-
-func checkWithScan(t *testing.T, data []byte) {
-	var want, got envelope
-	wantErr := json.Unmarshal(data, &want)
-	r := &recordScan{}
-	gotErr := decodeEnvelope(data, &got, nil, r.scan)
-	if _, refused := gotErr.(*bodyError); refused {
-		if wantErr == nil || got.TopicName == "" {
-			t.Fatalf("%q: body refused (%v), encoding/json says %v", data, gotErr, wantErr)
+		var env envelope
+		err := decodeEnvelope([]byte(tc.msg), &env, nil)
+		_, bad := err.(*bodyError)
+		if err == nil || bad != (tc.topic != "") || bad && env.TopicName != tc.topic {
+			t.Errorf("%s: %v (topic %q)", tc.msg, err, env.TopicName)
 		}
-		return
-	}
-	if (wantErr == nil) != (gotErr == nil) {
-		t.Fatalf("%q: error %v, encoding/json says %v", data, gotErr, wantErr)
-	}
-	if wantErr != nil {
-		return
-	}
-	if got.TopicName != want.TopicName || got.Metadata != want.Metadata || !bytes.Equal(got.EventBody, want.EventBody) {
-		t.Fatalf("decoded %+v (body %s), encoding/json %+v (body %s)", got, got.EventBody, want, want.EventBody)
-	}
-	if got.read != (got.scanned != nil) || got.read && got.scanned != "read:"+string(got.EventBody) {
-		t.Fatalf("%q: read %v, scanned %v", data, got.read, got.scanned)
-	}
-	if got.read && (len(r.topics) == 0 || r.topics[len(r.topics)-1] != got.TopicName || control(got.TopicName)) {
-		t.Fatalf("%q: scanned for %v, topic %q", data, r.topics, got.TopicName)
 	}
 }

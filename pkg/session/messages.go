@@ -1,24 +1,23 @@
 package session
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
-// handle decodes one message; garbage is counted and skipped, never fatal. The
-// envelope is validated here; the body is read once, by Config.Scan in the envelope's
-// pass (or just validated there without one), and an event whose body fails is
-// rejected. data may be the reader's reused buffer: nothing kept may alias it.
+// handle decodes one message; garbage is counted and skipped, never fatal, and an
+// event whose body is not valid JSON is rejected for its topic. Every delivered body
+// is valid JSON. data may be the reader's reused buffer: nothing kept may alias it.
 func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 	if s.names == nil {
 		s.names = map[string]string{}
 	}
 	var env envelope
-	err := decodeEnvelope(data, &env, s.names, m.cfg.Scan)
+	err := decodeEnvelope(data, &env, s.names)
 	if bad, ok := err.(*bodyError); ok && env.TopicName != "" {
 		m.reject(env.TopicName, bad.err, received)
 		return
@@ -46,30 +45,18 @@ func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 		m.system(s, topic, env.EventBody)
 		return
 	}
-	body, scanned := env.EventBody, env.scanned
-	if !env.read { // validated in the envelope's pass: scan it now if it was not read there
-		if isEmpty(body) {
-			body = emptyBody
-		}
-		body = append(json.RawMessage(nil), body...) // own copy: the hub keeps it
-		if m.cfg.Scan != nil {
-			n, sc, err := m.cfg.Scan(topic, body)
-			if err == nil && n != len(body) {
-				err = errors.New("trailing data after the body")
-			}
-			if err != nil {
-				m.reject(topic, err, received)
-				return
-			}
-			scanned = sc
-		}
+	var body json.RawMessage
+	if len(bytes.TrimSpace(env.EventBody)) == 0 {
+		body = json.RawMessage("null")
+	} else {
+		body = append(json.RawMessage(nil), env.EventBody...) // own copy: the hub keeps it
 	}
 	m.deliver(event.Event{Topic: topic, Body: body, CorrelationID: env.Metadata.CorrelationID,
-		Received: received, Scanned: scanned})
+		Received: received})
 }
 
-// reject counts, logs and reports to the topic's viewers an event whose body
-// Config.Scan refused. The reason says where and why, never what the body holds.
+// reject counts, logs and reports to the topic's viewers an event whose body is not
+// valid JSON. The reason says where and why, never what the body holds.
 func (m *Manager) reject(topic string, err error, at time.Time) {
 	m.ctr.add(&m.ctr.malformed, 1)
 	reason := truncate(err.Error(), 120)
