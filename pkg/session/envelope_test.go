@@ -88,7 +88,7 @@ func TestBadBodyKeepsItsTopic(t *testing.T) {
 	}{
 		{`{"topicName":"v2.users.u1.presence","eventBody":{"a":01},"metadata":{"CorrelationId":"c"}}`, "v2.users.u1.presence"},
 		{`{"topicName":"v2.x","eventBody":{"a":`, "v2.x"},
-		{`{"eventBody":{"a":01},"topicName":"v2.x"}`, ""},               // body first: its topic is not known yet
+		{`{"eventBody":{"a":01},"topicName":"v2.x"}`, ""},                  // body first: its topic is not known yet
 		{`{"topicName":"channel.metadata","eventBody":{"message":x}}`, ""}, // the service's own
 		{`{"topicName":"v2.x","eventBody":{"a":1},"metadata":5}`, ""},
 	} {
