@@ -70,6 +70,7 @@ func (s *evictSink) Gap(g event.Gap) {
 	s.gaps = append(s.gaps, g)
 	s.mu.Unlock()
 }
+func (s *evictSink) Rejected(event.Rejected) {}
 func (s *evictSink) TopicStatus(st event.TopicStatus) {
 	s.mu.Lock()
 	s.statuses = append(s.statuses, st)

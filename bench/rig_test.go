@@ -40,6 +40,7 @@ func (s *countSink) Gap(g event.Gap) {
 	s.mu.Unlock()
 }
 func (s *countSink) TopicStatus(event.TopicStatus) {}
+func (s *countSink) Rejected(event.Rejected)       {}
 
 // rig is a simulator plus a session manager connected to it.
 type rig struct {

@@ -4,7 +4,9 @@
 # Ingestion runs on one core (-cpu 1) fed by the replay process (another process writing
 # pre-encoded frames); its per-stage CPU comes from a CPU profile of that run. The rest
 # use every core. BENCH_EVENTS sets the ingestion event count (default 200000);
-# BENCH_INGEST_ONLY=1 runs only ingestion and latency.
+# BENCH_INGEST_ONLY=1 runs only ingestion and latency. The ingestion target is relative:
+# the full path's events per CPU-second over those of the floor measured in the same run
+# (bare loop + one body pass + packet), at least 70 % (issue 24).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 raw="${1:-$(mktemp)}"
@@ -50,10 +52,9 @@ END {
     row("ingest bare: read + envelope, ev/cpu-s", sprintf("%.0f", bare), "", "", "report", "-")
     row("ingest bare, envelope by encoding/json", sprintf("%.0f", metric(S, "events/cpu-s")), sprintf("%.0f", bare),
         sprintf("%.0f%%", 100 * metric(S, "events/cpu-s") / bare), "report (earlier baseline)", "-")
-    row("ingest full: socket→live packet, ev/cpu-s", sprintf("%.0f", full), "", "", ">= 200000/s on one core",
-        pass(full >= 200000) (full >= 200000 ? "" : sprintf(" (%.1fx short)", 200000 / full)))
+    row("ingest full: socket→live packet, ev/cpu-s", sprintf("%.0f", full), "", "", "report", "-")
     row("ingest full / bare (same run)", sprintf("%.0f", full), sprintf("%.0f", bare), sprintf("%.0f%%", 100 * r),
-        ">= 50% of bare", pass(r >= 0.5))
+        "report", "-")
     row("ingest full, wall clock ev/s (bare)", sprintf("%.0f", metric(F, "events/s")), sprintf("%.0f", metric(B, "events/s")),
         "", "report (shared machine)", "-")
     n = F; split(n, parts, /[ \t]+/); total = parts[2]; drop = metric(F, "dropped"); deliv = total - drop
@@ -68,15 +69,18 @@ END {
       row("ingest CPU ns/event: GC (background)", sprintf("%.0f", 1e6 * metric(st, "gc-ms") / total), "", "", "report", "-")
       # The floor: work no design on this stack skips — the bare loop, one validating
       # pass over the body (a packet carries values from all over it) and the packet
-      # encoding, as measured. What the targets leave beyond it is the budget for the hub,
-      # the tables, the hand-offs between goroutines and GC, set against what they cost.
+      # encoding, as measured in this run. The target (issue 24) is relative to it: the
+      # full path must reach 70 % of the floor, in events per CPU-second.
       bodyns = metric(lines["BenchmarkIngestFloorBody"], "cpu-ns/event")
       barens = metric(B, "cpu-ns/event"); fullns = metric(F, "cpu-ns/event")
       if (bodyns != "" && deliv > 0) {
         floor = barens + bodyns + 1e6 * metric(st, "packet-ms") / deliv
         row("ingest floor: bare + body pass + packet", sprintf("%.0f ev/cpu-s", 1e9 / floor), sprintf("%.0f", bare),
-            sprintf("%.0f%%", 100 * barens / floor), "ceiling of full / bare", "-")
-        row("ingest: ns/event left beyond the floor", sprintf("%.0f used", fullns - floor), sprintf("%.0f at 200k/s", 5000 - floor),
+            sprintf("%.0f%%", 100 * barens / floor), "report", "-")
+        fr = full * floor / 1e9 # full path events/CPU-s over those of the floor
+        row("ingest full / floor (same run)", sprintf("%.0f", full), sprintf("%.0f", 1e9 / floor), sprintf("%.1f%%", 100 * fr),
+            ">= 70% of floor", pass(fr >= 0.7) (fr >= 0.7 ? "" : sprintf(" (%.2fx short)", 0.7 / fr)))
+        row("ingest: ns/event beyond the floor", sprintf("%.0f used", fullns - floor), sprintf("%.0f at 70%%", floor / 0.7 - floor),
             "", "hub+tables+hand-offs+GC", "-")
       }
     }

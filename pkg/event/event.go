@@ -21,6 +21,14 @@ type Event struct {
 	Refilled bool
 }
 
+// Rejected is a notified event left out because its body is not valid JSON: counted,
+// logged and reported to the topic's viewers, never stored or delivered.
+type Rejected struct {
+	Topic  string
+	At     time.Time // when it arrived
+	Reason string    // where and why it is not JSON, never the body's content
+}
+
 // Gap is a period in which events of Topic may have been missed. The Notification
 // API never replays, so the plugin must say where it was blind.
 type Gap struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
 
 // extractor turns one body into cells and the row's time (zero: use arrival).
@@ -42,14 +43,9 @@ func rowOf(ex extractor, e event.Event, cells []cell) ([]cell, time.Time, error)
 // generic flattens the whole body; time is eventTime (epoch ms) when the body has
 // a numeric one, as detail events do.
 func generic(body json.RawMessage, cells []cell) ([]cell, time.Time, error) {
-	var at time.Time
-	err := flatten(body, func(path string, v value) {
-		if path == "eventTime" && v.kind == kindNumber {
-			at = time.UnixMilli(int64(v.num)).UTC()
-		}
-		cells = append(cells, cell{name: path, v: v})
-	})
-	return cells, at, err
+	f := flattener{Scanner: jsonscan.Scanner{Data: body}, cells: cells}
+	err := f.run()
+	return f.cells, f.at, err
 }
 
 func unmarshal(body json.RawMessage, into any) error {

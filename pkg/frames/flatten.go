@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 	"unsafe"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
@@ -75,6 +76,14 @@ func (v value) text() string {
 // JSON value.
 func flatten(body []byte, emit func(path string, v value)) error {
 	f := flattener{Scanner: jsonscan.Scanner{Data: body}, emit: emit}
+	return f.run()
+}
+
+// run flattens the whole body. Its paths are built in a buffer on the stack unless
+// they grow past it.
+func (f *flattener) run() error {
+	var buf [128]byte
+	f.path = buf[:0]
 	if err := f.walk(0); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
@@ -88,8 +97,23 @@ func flatten(body []byte, emit func(path string, v value)) error {
 // a scalar is emitted.
 type flattener struct {
 	jsonscan.Scanner
-	path []byte
-	emit func(string, value)
+	path  []byte
+	emit  func(string, value) // nil: put keeps the cells of a row (generic)
+	cells []cell
+	at    time.Time // eventTime, when a number
+}
+
+// put hands on one scalar. generic keeps them itself rather than through a closure: a
+// closure over its cells made the flattener escape, 3 allocations per body.
+func (f *flattener) put(path string, v value) {
+	if f.emit != nil {
+		f.emit(path, v)
+		return
+	}
+	if path == "eventTime" && v.kind == kindNumber {
+		f.at = time.UnixMilli(int64(v.num)).UTC()
+	}
+	f.cells = append(f.cells, cell{name: path, v: v})
 }
 
 // push appends name to the path (dotted unless the path is empty) and returns the
@@ -105,11 +129,11 @@ func (f *flattener) push(name []byte) int {
 
 func (f *flattener) walk(depth int) error {
 	if depth >= maxDepth {
-		raw, err := f.SkipValue()
+		raw, err := f.SkipNested(depth) // depth containers are open around it
 		if err != nil {
 			return err
 		}
-		f.emit(fieldNames.get(f.path), stringValue(string(raw)))
+		f.put(fieldNames.get(f.path), stringValue(string(raw)))
 		return nil
 	}
 	switch c := f.Peek(); {
@@ -122,7 +146,7 @@ func (f *flattener) walk(depth int) error {
 		if err != nil {
 			return err
 		}
-		f.emit(fieldNames.get(f.path), stringValue(bodyString(s)))
+		f.put(fieldNames.get(f.path), stringValue(bodyString(s)))
 	case c == '-' || '0' <= c && c <= '9':
 		lit, err := f.Number()
 		if err != nil {
@@ -132,12 +156,12 @@ func (f *flattener) walk(depth int) error {
 		if err != nil {
 			return fmt.Errorf("number %s at %q: %w", lit, f.path, err)
 		}
-		f.emit(fieldNames.get(f.path), numberValue(v))
+		f.put(fieldNames.get(f.path), numberValue(v))
 	case c == 't' || c == 'f':
 		if err := f.Literal(); err != nil {
 			return err
 		}
-		f.emit(fieldNames.get(f.path), value{kind: kindBool, b: c == 't'})
+		f.put(fieldNames.get(f.path), value{kind: kindBool, b: c == 't'})
 	case c == 'n':
 		return f.Literal()
 	default:
@@ -189,7 +213,7 @@ func (f *flattener) array(depth int) error {
 	var index [20]byte
 	for i := 0; ; i++ {
 		if i == MaxArrayItems {
-			return f.rest()
+			return f.rest(depth + 1)
 		}
 		restore := f.push(strconv.AppendInt(index[:0], int64(i), 10))
 		if err := f.walk(depth + 1); err != nil {
@@ -209,11 +233,11 @@ func (f *flattener) array(depth int) error {
 }
 
 // rest collects the remaining elements of an array as one JSON array text at
-// <path>.more.
-func (f *flattener) rest() error {
+// <path>.more; open containers are around each element.
+func (f *flattener) rest(open int) error {
 	buf := []byte{'['}
 	for {
-		raw, err := f.SkipValue()
+		raw, err := f.SkipNested(open)
 		if err != nil {
 			return err
 		}
@@ -226,7 +250,7 @@ func (f *flattener) rest() error {
 			f.Pos++
 			buf = append(buf, ']')
 			restore := f.push([]byte("more"))
-			f.emit(fieldNames.get(f.path), stringValue(string(buf)))
+			f.put(fieldNames.get(f.path), stringValue(string(buf)))
 			f.path = f.path[:restore]
 			return nil
 		default:

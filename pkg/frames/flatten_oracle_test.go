@@ -9,11 +9,16 @@ import (
 )
 
 // flattenOracle is the former json.Decoder.Token walker, kept as the reference the
-// hand-written scanner in flatten.go is checked against.
+// hand-written scanner in flatten.go is checked against. What json.Valid refuses is
+// malformed (the walker's Decode of a deep value counted nesting afresh, so it took
+// bodies nested deeper than encoding/json allows).
 // flatten walks body in document order and calls emit for every scalar with its
 // dotted path. Nulls are skipped (they become missing values). The body must be one
 // JSON value.
 func flattenOracle(body []byte, emit func(path string, v value)) error {
+	if !json.Valid(body) {
+		return fmt.Errorf("%w: not valid JSON", ErrMalformed)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := walkOracle(dec, "", 0, emit); err != nil {

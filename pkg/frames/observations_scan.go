@@ -72,8 +72,8 @@ func (o *obsScan) top() bool {
 					_, ok := o.Text()
 					return ok
 				case "mediaType":
-					var ok bool
-					o.mediaType, ok = o.Str()
+					mt, ok := o.Text()
+					o.mediaType = bodyString(mt) // a label of every cell: no copy per body
 					return ok
 				}
 				return o.Skip()

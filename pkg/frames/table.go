@@ -2,6 +2,7 @@ package frames
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -257,19 +258,25 @@ func padTo(v []value, n int) []value {
 }
 
 // frame renders the table: a time field, then every schema column as a nullable
-// field of its type.
+// field of its type. The SDK copies each vector it is given (data.NewField), so one
+// scratch slice of pointers serves every column of a type, and the values they point
+// to are one array per type for the whole frame: 2 allocations per column fewer.
 func (t *table) frame(notices bool) *data.Frame {
 	n := len(t.times)
 	fields := make([]*data.Field, 0, len(t.s.cols)+1)
-	fields = append(fields, data.NewField("time", nil, append([]time.Time{}, t.times...)))
+	fields = append(fields, data.NewField("time", nil, t.times))
+	var kinds [kindBool + 1]int
+	for _, col := range t.s.cols {
+		kinds[col.kind]++
+	}
+	r := frameValues{nums: make([]float64, 0, n*kinds[kindNumber]), strs: make([]string, 0, n*kinds[kindString]),
+		bools: make([]bool, 0, n*kinds[kindBool])}
 	for i, col := range t.s.cols {
 		var vals []value
 		if i < len(t.vals) {
-			vals = padTo(t.vals[i], n)
-		} else {
-			vals = padTo(nil, n)
+			vals = t.vals[i]
 		}
-		fields = append(fields, newField(col, vals))
+		fields = append(fields, r.field(col, padTo(vals, n)))
 	}
 	f := data.NewFrame(t.s.topic, fields...)
 	if notices {
@@ -280,39 +287,54 @@ func (t *table) frame(notices bool) *data.Frame {
 	return f
 }
 
-// newField renders one column. The values are copied: a Streamer's table reuses vals.
-func newField(col column, vals []value) *data.Field {
+// frameValues holds the values of one frame's fields (which point into them) and the
+// pointer scratch the SDK copies into each field.
+type frameValues struct {
+	nums  []float64
+	strs  []string
+	bools []bool
+	pn    []*float64
+	ps    []*string
+	pb    []*bool
+}
+
+// field renders one column. The values are copied: a Streamer's table reuses vals.
+func (r *frameValues) field(col column, vals []value) *data.Field {
 	switch col.kind {
 	case kindNumber:
-		out := make([]*float64, len(vals))
-		nums := make([]float64, len(vals))
+		r.pn = nils(r.pn, len(vals))
 		for i := range vals {
 			if vals[i].kind == kindNumber {
-				nums[i] = vals[i].num
-				out[i] = &nums[i]
+				r.nums = append(r.nums, vals[i].num)
+				r.pn[i] = &r.nums[len(r.nums)-1]
 			}
 		}
-		return data.NewField(col.name, col.labels, out)
+		return data.NewField(col.name, col.labels, r.pn)
 	case kindBool:
-		out := make([]*bool, len(vals))
-		bs := make([]bool, len(vals))
+		r.pb = nils(r.pb, len(vals))
 		for i := range vals {
 			if vals[i].kind == kindBool {
-				bs[i] = vals[i].b
-				out[i] = &bs[i]
+				r.bools = append(r.bools, vals[i].b)
+				r.pb[i] = &r.bools[len(r.bools)-1]
 			}
 		}
-		return data.NewField(col.name, col.labels, out)
+		return data.NewField(col.name, col.labels, r.pb)
 	}
-	out := make([]*string, len(vals))
-	strs := make([]string, len(vals))
+	r.ps = nils(r.ps, len(vals))
 	for i := range vals {
 		if vals[i].kind == kindString {
-			strs[i] = vals[i].str
-			out[i] = &strs[i]
+			r.strs = append(r.strs, vals[i].str)
+			r.ps[i] = &r.strs[len(r.strs)-1]
 		}
 	}
-	return data.NewField(col.name, col.labels, out)
+	return data.NewField(col.name, col.labels, r.ps)
+}
+
+// nils is p with n nil pointers, reusing its array.
+func nils[T any](p []*T, n int) []*T {
+	p = slices.Grow(p[:0], n)[:n]
+	clear(p)
+	return p
 }
 
 // notices say what the frame could not show as asked: type conflicts and selected

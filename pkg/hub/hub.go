@@ -45,8 +45,9 @@ type Stats struct {
 	Topics      int    `json:"topics"`
 	Events      int    `json:"events"`
 	Bytes       int64  `json:"bytes"`
-	Evicted     uint64 `json:"evicted"` // events removed by time, bytes or per-topic bound
-	Dropped     uint64 `json:"dropped"` // live events not delivered to slow subscribers
+	Evicted     uint64 `json:"evicted"`  // events removed by time, bytes or per-topic bound
+	Rejected    uint64 `json:"rejected"` // notified events whose body was not valid JSON
+	Dropped     uint64 `json:"dropped"`  // live events not delivered to slow subscribers
 	Subscribers int    `json:"subscribers"`
 }
 
@@ -54,15 +55,16 @@ type Stats struct {
 type Hub struct {
 	cfg Config
 
-	mu      sync.RWMutex
-	topics  map[string]*topicState // by event.Key
-	byName  map[string]*topicState // by Topic as sent, so Event skips lower-casing; reset when it outgrows topics
-	order   fifo[orderEntry]       // global arrival order of held events
-	stale   int                    // entries of order whose event already left its topic
-	seq     uint64
-	bytes   int64
-	events  int
-	evicted uint64
+	mu       sync.RWMutex
+	topics   map[string]*topicState // by event.Key
+	byName   map[string]*topicState // by Topic as sent, so Event skips lower-casing; reset when it outgrows topics
+	order    fifo[orderEntry]       // global arrival order of held events
+	stale    int                    // entries of order whose event already left its topic
+	seq      uint64
+	bytes    int64
+	events   int
+	evicted  uint64
+	rejected uint64
 
 	subMu   sync.RWMutex
 	subs    map[string][]*Subscription // by event.Key; a slice, as publish walks it for every event
@@ -90,6 +92,7 @@ type topicState struct {
 	gaps     []event.Gap
 	status   event.TopicStatus
 	hasStat  bool
+	rejected Rejections
 }
 
 // New returns an empty hub.
@@ -121,7 +124,7 @@ func (h *Hub) topic(key string) *topicState {
 // Stats reports the hub's counters.
 func (h *Hub) Stats() Stats {
 	h.mu.RLock()
-	s := Stats{Topics: len(h.topics), Events: h.events, Bytes: h.bytes, Evicted: h.evicted}
+	s := Stats{Topics: len(h.topics), Events: h.events, Bytes: h.bytes, Evicted: h.evicted, Rejected: h.rejected}
 	h.mu.RUnlock()
 	h.subMu.RLock()
 	s.Subscribers = h.nsubs

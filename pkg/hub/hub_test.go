@@ -53,6 +53,20 @@ func TestHistoryOrderRangeAndCase(t *testing.T) {
 	}
 }
 
+// A rejected event is counted for its topic, never stored.
+func TestRejectedCounted(t *testing.T) {
+	h := New(Config{Clock: clockwork.NewFakeClockAt(t0.Add(time.Minute))})
+	h.Rejected(event.Rejected{Topic: "A", At: t0.Add(2 * time.Second), Reason: "late"})
+	h.Rejected(event.Rejected{Topic: "a", At: t0.Add(time.Second), Reason: "early"}) // arrived out of order
+	h.Event(ev("a", t0, 1))
+	if r := h.Rejections("a"); r.Count != 2 || !r.Last.Equal(t0.Add(2*time.Second)) || r.Reason != "late" {
+		t.Errorf("Rejections = %+v", r)
+	}
+	if st := h.Stats(); st.Rejected != 2 || st.Events != 1 {
+		t.Errorf("Stats = %+v", st)
+	}
+}
+
 func TestOutOfOrderArrivalStillSorted(t *testing.T) {
 	h := New(Config{Clock: clockwork.NewFakeClockAt(t0.Add(time.Minute))})
 	h.Event(ev("a", t0.Add(2*time.Second), 2))

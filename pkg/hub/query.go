@@ -114,3 +114,14 @@ func (h *Hub) Status(topic string) (event.TopicStatus, bool) {
 	}
 	return t.status, true
 }
+
+// Rejections says how many notified events of topic were rejected for their body, and
+// the last one's time and reason.
+func (h *Hub) Rejections(topic string) Rejections {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if t := h.topics[event.Key(topic)]; t != nil {
+		return t.rejected
+	}
+	return Rejections{}
+}

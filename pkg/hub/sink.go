@@ -135,3 +135,22 @@ func (h *Hub) TopicStatus(s event.TopicStatus) {
 	t.status, t.hasStat = s, true
 	h.mu.Unlock()
 }
+
+// Rejections is what a topic's viewers are told about its rejected events.
+type Rejections struct {
+	Count  int
+	Last   time.Time // when the last one arrived
+	Reason string    // why the last one was rejected
+}
+
+// Rejected records a notified event left out because its body is not valid JSON.
+func (h *Hub) Rejected(r event.Rejected) {
+	h.mu.Lock()
+	t := h.topic(event.Key(r.Topic))
+	t.rejected.Count++
+	if !r.At.Before(t.rejected.Last) {
+		t.rejected.Last, t.rejected.Reason = r.At, r.Reason
+	}
+	h.rejected++
+	h.mu.Unlock()
+}

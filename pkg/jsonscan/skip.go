@@ -5,7 +5,12 @@ package jsonscan
 // fast paths do not read field by field (the session skips whole event bodies), so it
 // works on a local index and keeps a stack of the open containers' closers instead of
 // recursing.
-func (s *Scanner) SkipValue() ([]byte, error) {
+func (s *Scanner) SkipValue() ([]byte, error) { return s.SkipNested(0) }
+
+// SkipNested is SkipValue for a value inside open containers already open: nesting
+// counts from there, so a text is refused exactly when encoding/json refuses it
+// (MaxNesting open containers at most).
+func (s *Scanner) SkipNested(open int) ([]byte, error) {
 	d := s.Data
 	i := skipWS(d, s.Pos)
 	start := i
@@ -21,7 +26,7 @@ func (s *Scanner) SkipValue() ([]byte, error) {
 		}
 		switch c := d[i]; {
 		case c == '{' || c == '[':
-			if len(closers)+1 > MaxNesting {
+			if open+len(closers)+1 > MaxNesting {
 				return fail(i+1, "exceeded max depth")
 			}
 			closer := byte('}')

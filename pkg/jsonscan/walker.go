@@ -7,10 +7,11 @@ import "bytes"
 // that is not JSON); the caller then decodes with encoding/json.
 type Walker struct {
 	Scanner
+	depth int // containers open around the current value: Skip counts nesting from there
 }
 
 // NewWalker walks data from its start.
-func NewWalker(data []byte) Walker { return Walker{Scanner{Data: data}} }
+func NewWalker(data []byte) Walker { return Walker{Scanner: Scanner{Data: data}} }
 
 // Fields walks an object's members; each key is passed exactly (plain ASCII keys only)
 // and member must consume the value. A key that matches one of known only
@@ -25,6 +26,13 @@ func (w *Walker) Fields(known []string, member func(key []byte) bool) bool {
 		w.Pos++
 		return true
 	}
+	w.depth++
+	ok := w.members(known, member)
+	w.depth--
+	return ok
+}
+
+func (w *Walker) members(known []string, member func(key []byte) bool) bool {
 	var seen uint32
 	for {
 		if w.Peek() != '"' {
@@ -67,6 +75,13 @@ func (w *Walker) Elements(elem func() bool) bool {
 		w.Pos++
 		return true
 	}
+	w.depth++
+	ok := w.elements(elem)
+	w.depth--
+	return ok
+}
+
+func (w *Walker) elements(elem func() bool) bool {
 	for {
 		if !elem() {
 			return false
@@ -85,13 +100,13 @@ func (w *Walker) Elements(elem func() bool) bool {
 
 // Skip consumes any one value.
 func (w *Walker) Skip() bool {
-	_, err := w.SkipValue()
+	_, err := w.SkipNested(w.depth)
 	return err == nil
 }
 
 // Raw consumes any one value and returns its bytes (aliasing Data).
 func (w *Walker) Raw() ([]byte, bool) {
-	raw, err := w.SkipValue()
+	raw, err := w.SkipNested(w.depth)
 	return raw, err == nil
 }
 

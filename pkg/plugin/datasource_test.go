@@ -15,6 +15,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
+	hubpkg "github.com/cxlive/genesyscloud-datasource/pkg/hub"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
@@ -43,6 +44,8 @@ func TestQueryDataHistoryNoticesAndChannel(t *testing.T) {
 	hub.add(topic, now.Add(-10*time.Minute), 2)
 	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: now.Add(-20 * time.Minute), End: now.Add(-19 * time.Minute), Reason: "socket closed (1006)"}}
 	hub.status["v2.analytics.queues.q2.observations"] = event.TopicStatus{State: "rejected", MissingPermissions: []string{"analytics:queueObservation:view"}}
+	hub.reject = map[string]hubpkg.Rejections{topic: {Count: 3, Last: now.Add(-5 * time.Minute), Reason: "offset 7: invalid number"},
+		"v2.analytics.queues.q2.observations": {Count: 1, Last: now.Add(-2 * time.Hour)}} // before the range: not told
 
 	r := runQuery(t, d, `{"topic":"v2.analytics.queues.{id}.observations","ids":["q1","q2"]}`, now.Add(-time.Hour), now, false)
 	if r.Error != nil {
@@ -83,6 +86,10 @@ func TestQueryDataHistoryNoticesAndChannel(t *testing.T) {
 	}
 	if !strings.Contains(notes, "analytics:queueObservation:view") {
 		t.Errorf("rejected-topic notice missing: %s", notes)
+	}
+	if !strings.Contains(notes, "3 event(s) of v2.analytics.queues.q1.observations were left out because their body was malformed, the last at 2026-01-01T11:55:00Z (offset 7: invalid number)") ||
+		strings.Count(notes, "malformed") != 1 {
+		t.Errorf("bad-payload notices: %s", notes)
 	}
 	if got := strings.Join(up.held(), ","); got != "v2.analytics.queues.q1.observations,v2.analytics.queues.q2.observations" {
 		t.Errorf("query did not keep its topics subscribed: %s", got)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
 	"github.com/cxlive/genesyscloud-datasource/pkg/refill"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
@@ -30,6 +31,7 @@ type store interface {
 	LastBefore(topic string, t time.Time) (event.Event, bool)
 	Gaps(topic string, from, to time.Time) []event.Gap
 	TopicStatus(topic string) (event.TopicStatus, bool)
+	Rejections(topic string) hub.Rejections
 	Subscribe(topics []string, buffer int) feed
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
+	"github.com/cxlive/genesyscloud-datasource/pkg/hub"
 	"github.com/cxlive/genesyscloud-datasource/pkg/session"
 )
 
@@ -79,6 +80,7 @@ type fakeHub struct {
 	events map[string][]event.Event
 	gaps   map[string][]event.Gap
 	status map[string]event.TopicStatus
+	reject map[string]hub.Rejections
 	feeds  []*fakeFeed
 }
 
@@ -128,6 +130,12 @@ func (h *fakeHub) TopicStatus(topic string) (event.TopicStatus, bool) {
 	defer h.mu.Unlock()
 	st, ok := h.status[topic]
 	return st, ok
+}
+
+func (h *fakeHub) Rejections(topic string) hub.Rejections {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.reject[topic]
 }
 
 func (h *fakeHub) Subscribe(_ []string, buffer int) feed {

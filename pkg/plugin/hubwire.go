@@ -21,4 +21,5 @@ func (s hubStore) Gaps(topic string, from, to time.Time) []event.Gap {
 	return s.h.Gaps(topic, from, to)
 }
 func (s hubStore) TopicStatus(topic string) (event.TopicStatus, bool) { return s.h.Status(topic) }
+func (s hubStore) Rejections(topic string) hub.Rejections             { return s.h.Rejections(topic) }
 func (s hubStore) Subscribe(topics []string, buffer int) feed         { return s.h.Subscribe(topics, buffer) }

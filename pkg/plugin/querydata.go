@@ -183,7 +183,9 @@ func (d *Datasource) connectionNotices(state, reason string) []data.Notice {
 		Text: d.scrub(fmt.Sprintf("not connected to Genesys Cloud (%s): %s", state, reason))}}
 }
 
-// notices tell the user about gaps in the range and topics the service rejected.
+// notices tell the user about gaps in the range, topics the service rejected and
+// events left out for a malformed body since the data source started (the last one in
+// the range).
 func (d *Datasource) notices(topic string, from, to time.Time) []data.Notice {
 	var out []data.Notice
 	for _, g := range d.hub.Gaps(topic, from, to) {
@@ -203,6 +205,11 @@ func (d *Datasource) notices(topic string, from, to time.Time) []data.Notice {
 			text += " (missing permissions: " + strings.Join(st.MissingPermissions, ", ") + ")"
 		}
 		out = append(out, data.Notice{Severity: data.NoticeSeverityError, Text: text})
+	}
+	if r := d.hub.Rejections(topic); r.Count > 0 && !r.Last.Before(from) && (to.IsZero() || !r.Last.After(to)) {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning, Text: d.scrub(fmt.Sprintf(
+			"%d event(s) of %s were left out because their body was malformed, the last at %s (%s)",
+			r.Count, topic, r.Last.UTC().Format(time.RFC3339), r.Reason))})
 	}
 	return out
 }

@@ -7,6 +7,7 @@ type Sink interface {
 	Event(event.Event)
 	Gap(event.Gap)
 	TopicStatus(event.TopicStatus)
+	Rejected(event.Rejected)
 }
 
 // Tap passes everything on to Next and asks R for a refill when a topic's subscription
@@ -18,6 +19,8 @@ type Tap struct {
 }
 
 func (t Tap) Event(e event.Event) { t.Next.Event(e) }
+
+func (t Tap) Rejected(r event.Rejected) { t.Next.Rejected(r) }
 
 func (t Tap) Gap(g event.Gap) {
 	t.Next.Gap(g)

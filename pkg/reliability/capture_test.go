@@ -64,6 +64,7 @@ func (r *recorder) Gap(g event.Gap) {
 	r.mu.Unlock()
 }
 func (r *recorder) TopicStatus(s event.TopicStatus) { r.h.TopicStatus(s) }
+func (r *recorder) Rejected(x event.Rejected)       { r.h.Rejected(x) }
 
 func (r *recorder) delivered(n int) int {
 	r.mu.Lock()

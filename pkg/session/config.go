@@ -27,6 +27,7 @@ type Sink interface {
 	Event(event.Event)
 	Gap(event.Gap)
 	TopicStatus(event.TopicStatus)
+	Rejected(event.Rejected) // an event left out: its body is not valid JSON
 }
 
 // TokenSource is what the manager needs from pkg/auth (an *auth.Source).

@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/jsonscan"
 )
@@ -16,14 +17,22 @@ type envelope struct {
 	} `json:"metadata"`
 }
 
+// bodyError is a message whose envelope read well up to an event body that is not
+// valid JSON: the event is rejected, and its topic (env.TopicName) is told.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "event body: " + e.err.Error() }
+
 // decodeEnvelope decodes data in one validating pass for the usual message shape and
 // falls back to encoding/json for anything unusual (differently-cased or escaped keys,
-// repeated fields, unexpected types, invalid JSON), so the result (and the error) is
-// what json.Unmarshal gives. EventBody may alias data. names, if not nil, interns topic
-// names (one reader's; not safe for concurrent use) so a known topic costs no allocation.
+// repeated fields, unexpected types, invalid JSON), so the result is what json.Unmarshal
+// gives, and so is whether it fails. When the topic came before an event body that is
+// not valid JSON, the error is a *bodyError and env.TopicName is set. EventBody may
+// alias data. names, if not nil, interns topic names (one reader's; not safe for
+// concurrent use) so a known topic costs no allocation.
 func decodeEnvelope(data []byte, env *envelope, names map[string]string) error {
-	if scanEnvelope(data, env, names) {
-		return nil
+	if ok, err := scanEnvelope(data, env, names); ok || err != nil {
+		return err
 	}
 	var slow envelope // on the heap only on this path: env itself stays on the caller's stack
 	err := json.Unmarshal(data, &slow)
@@ -36,18 +45,25 @@ var (
 	metadataKeys = []string{"CorrelationId"}
 )
 
-// scanEnvelope is decodeEnvelope's fast path (pkg/jsonscan's walker); false means
-// "use encoding/json".
-func scanEnvelope(data []byte, env *envelope, names map[string]string) bool {
+// scanEnvelope is decodeEnvelope's fast path (pkg/jsonscan's walker); false with no
+// error means "use encoding/json".
+func scanEnvelope(data []byte, env *envelope, names map[string]string) (bool, error) {
 	w := jsonscan.NewWalker(data)
 	var topic, body, corr []byte
+	var bad error // the event body's
 	ok := w.Fields(envelopeKeys, func(key []byte) bool {
 		var ok bool
 		switch string(key) {
 		case "topicName":
 			topic, ok = w.Text()
 		case "eventBody":
-			body, ok = w.Raw()
+			// Finding where the body ends costs ≈ 90 % of validating it (issue 24: a
+			// shape-only skip of quotes and brackets), so the body is validated here.
+			var err error
+			body, err = w.SkipNested(1) // inside the envelope
+			if ok = err == nil; !ok && len(topic) > 0 && !control(string(topic)) {
+				bad = err
+			}
 		case "metadata":
 			ok = w.Fields(metadataKeys, func(key []byte) bool {
 				if string(key) != "CorrelationId" {
@@ -62,12 +78,22 @@ func scanEnvelope(data []byte, env *envelope, names map[string]string) bool {
 		}
 		return ok
 	})
+	if bad != nil {
+		*env = envelope{TopicName: intern(names, topic)}
+		return false, &bodyError{bad}
+	}
 	if !ok || !w.AtEnd() {
-		return false
+		return false, nil
 	}
 	*env = envelope{TopicName: intern(names, topic), EventBody: body}
 	env.Metadata.CorrelationID = string(corr)
-	return true
+	return true, nil
+}
+
+// control reports whether topic carries the service's own messages (heartbeats,
+// pongs, system notices), which the session reads itself.
+func control(topic string) bool {
+	return topic == "channel.metadata" || strings.HasPrefix(topic, "v2.system.")
 }
 
 // maxInterned bounds a reader's topic-name table; past it the table starts over.

@@ -38,7 +38,7 @@ func handleManager(tb testing.TB, sink Sink) *Manager {
 // FuzzHandle feeds arbitrary socket messages to the envelope decoder (owned by the
 // benchmarks/reliability helper): it must never panic, deliver only events with a
 // topic and a valid JSON body, never deliver heartbeats or system messages as events,
-// and keep its note queue bounded.
+// count every event it rejects for its body, and keep its note queue bounded.
 func FuzzHandle(f *testing.F) {
 	for _, seed := range []string{
 		`{"topicName":"v2.users.u1.presence","version":"2","eventBody":{"presenceDefinition":{"systemPresence":"Available"}},"metadata":{"CorrelationId":"c1"}}`,
@@ -50,6 +50,7 @@ func FuzzHandle(f *testing.F) {
 		`{"topicName":"v2.users.u1.presence"}`, `{"topicName":"","eventBody":{}}`,
 		`{"topicName":"v2.x","eventBody":"str","metadata":{"CorrelationId":5}}`,
 		`{"topicName":1}`, `[]`, `null`, `{`, "\x00", ``,
+		`{"topicName":"v2.users.u1.presence","eventBody":{"a":01}}`, `{"eventBody":{"a":1},"topicName":"v2.x"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -59,6 +60,14 @@ func FuzzHandle(f *testing.F) {
 		s := &socketConn{done: make(chan struct{})}
 		for i := 0; i < 3; i++ { // repeats: the dedupe and note bounds see them too
 			m.handle(s, data, time.Now())
+		}
+		if c := m.Status().Counters; int(c.Malformed) < len(sink.rejected) {
+			t.Fatalf("%d rejected, %d counted", len(sink.rejected), c.Malformed)
+		}
+		for _, r := range sink.rejected {
+			if r.Topic == "" || len(sink.events) > 0 {
+				t.Fatalf("rejected %+v, delivered %d", r, len(sink.events))
+			}
 		}
 		for _, e := range sink.events {
 			if e.Topic == "" || !json.Valid(e.Body) {

@@ -43,7 +43,7 @@ func TestDecodeEnvelopeMatchesEncodingJSON(t *testing.T) {
 	for _, tc := range envelopeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			var fast envelope
-			if got := scanEnvelope([]byte(tc.msg), &fast, nil); got != tc.fast {
+			if got, _ := scanEnvelope([]byte(tc.msg), &fast, nil); got != tc.fast {
 				t.Fatalf("scanEnvelope took it = %v, want %v", got, tc.fast)
 			}
 			checkSameAsEncodingJSON(t, []byte(tc.msg))
@@ -65,6 +65,9 @@ func checkSameAsEncodingJSON(t *testing.T, data []byte) {
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("error %v, encoding/json says %v", gotErr, wantErr)
 	}
+	if _, bad := gotErr.(*bodyError); bad && got.TopicName == "" {
+		t.Fatalf("%q: a bad body without its topic: %v", data, gotErr)
+	}
 	if wantErr != nil {
 		return
 	}
@@ -73,5 +76,27 @@ func checkSameAsEncodingJSON(t *testing.T, data []byte) {
 	}
 	if len(got.EventBody) > 0 && !json.Valid(got.EventBody) {
 		t.Fatalf("invalid body %s accepted", got.EventBody)
+	}
+}
+
+// A body that is not valid JSON after a readable topic is told apart from a malformed
+// envelope, with its topic, so the event can be rejected for that topic.
+func TestBadBodyKeepsItsTopic(t *testing.T) {
+	for _, tc := range []struct {
+		msg   string
+		topic string // "" = an ordinary malformed message
+	}{
+		{`{"topicName":"v2.users.u1.presence","eventBody":{"a":01},"metadata":{"CorrelationId":"c"}}`, "v2.users.u1.presence"},
+		{`{"topicName":"v2.x","eventBody":{"a":`, "v2.x"},
+		{`{"eventBody":{"a":01},"topicName":"v2.x"}`, ""},                  // body first: its topic is not known yet
+		{`{"topicName":"channel.metadata","eventBody":{"message":x}}`, ""}, // the service's own
+		{`{"topicName":"v2.x","eventBody":{"a":1},"metadata":5}`, ""},
+	} {
+		var env envelope
+		err := decodeEnvelope([]byte(tc.msg), &env, nil)
+		_, bad := err.(*bodyError)
+		if err == nil || bad != (tc.topic != "") || bad && env.TopicName != tc.topic {
+			t.Errorf("%s: %v (topic %q)", tc.msg, err, env.TopicName)
+		}
 	}
 }

@@ -13,6 +13,7 @@ type nopSink struct{ n int }
 func (s *nopSink) Event(event.Event)             { s.n++ }
 func (s *nopSink) Gap(event.Gap)                 {}
 func (s *nopSink) TopicStatus(event.TopicStatus) {}
+func (s *nopSink) Rejected(event.Rejected)       {}
 
 // BenchmarkHandle is the session's per-message work (envelope decode, dedupe, delivery
 // to the sink) on ~700-byte messages over 200 mixed-case topics, each with its own

@@ -26,6 +26,13 @@ type recSink struct {
 	events   []event.Event
 	gaps     []event.Gap
 	statuses []event.TopicStatus
+	rejected []event.Rejected
+}
+
+func (s *recSink) Rejected(r event.Rejected) {
+	s.mu.Lock()
+	s.rejected = append(s.rejected, r)
+	s.mu.Unlock()
 }
 
 func (s *recSink) Event(e event.Event) { s.mu.Lock(); s.events = append(s.events, e); s.mu.Unlock() }

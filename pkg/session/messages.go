@@ -9,14 +9,20 @@ import (
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
 )
 
-// handle decodes one message; garbage is counted and skipped, never fatal.
-// data may be the reader's reused buffer: nothing kept may alias it.
+// handle decodes one message; garbage is counted and skipped, never fatal, and an
+// event whose body is not valid JSON is rejected for its topic. Every delivered body
+// is valid JSON. data may be the reader's reused buffer: nothing kept may alias it.
 func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 	if s.names == nil {
 		s.names = map[string]string{}
 	}
 	var env envelope
-	if err := decodeEnvelope(data, &env, s.names); err != nil || env.TopicName == "" {
+	err := decodeEnvelope(data, &env, s.names)
+	if bad, ok := err.(*bodyError); ok && env.TopicName != "" {
+		m.reject(env.TopicName, bad.err, received)
+		return
+	}
+	if err != nil || env.TopicName == "" {
 		m.ctr.add(&m.ctr.malformed, 1)
 		m.cfg.Logger.Debug("skipped a malformed notification", "bytes", len(data))
 		return
@@ -47,6 +53,17 @@ func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 	}
 	m.deliver(event.Event{Topic: topic, Body: body, CorrelationID: env.Metadata.CorrelationID,
 		Received: received})
+}
+
+// reject counts, logs and reports to the topic's viewers an event whose body is not
+// valid JSON. The reason says where and why, never what the body holds.
+func (m *Manager) reject(topic string, err error, at time.Time) {
+	m.ctr.add(&m.ctr.malformed, 1)
+	reason := truncate(err.Error(), 120)
+	m.cfg.Logger.Debug("rejected a notification with a malformed body", "topic", topic, "reason", reason)
+	m.sinkMu.Lock()
+	defer m.sinkMu.Unlock()
+	m.cfg.Sink.Rejected(event.Rejected{Topic: topic, At: at, Reason: reason})
 }
 
 // system turns a v2.system.* message into a note for the loop.
