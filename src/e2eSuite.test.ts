@@ -31,6 +31,7 @@ describe('Playwright configuration', () => {
     const { testDir, picked } = JSON.parse(out.trim().split('\n').pop() ?? '{}');
     expect(resolve(repo, testDir)).toBe(join(repo, 'tests'));
     expect(picked.map((f: string) => relative(repo, f)).sort()).toEqual([
+      'tests/alertFromPanel.spec.ts',
       'tests/configEditor.spec.ts',
       'tests/dashboards.spec.ts',
       'tests/explore.spec.ts',
