@@ -65,26 +65,34 @@ func (b *Batcher) Prime(topic string, f *data.Frame) {
 	if f == nil || len(f.Fields) == 0 {
 		return
 	}
-	t := b.topics[topic]
+	if t := b.topic(topic); t.shape == nil {
+		t.shape = shapeOf(f)
+	}
+}
+
+// topic is the batch of topic, made on first use.
+func (b *Batcher) topic(name string) *topicBatch {
+	t := b.topics[name]
 	if t == nil {
-		t = &topicBatch{s: b.newStreamer(topic)}
-		b.topics[topic] = t
+		t = &topicBatch{s: b.newStreamer(name)}
+		b.topics[name] = t
 	}
-	if t.shape == nil {
-		t.shape = emptyLike(f)
-		if t.shape.Meta != nil { // notices are added per packet, not kept in the shape
-			t.shape.Meta = &data.FrameMeta{Type: t.shape.Meta.Type}
-		}
+	return t
+}
+
+// shapeOf is f's schema without rows or notices: the standing notice is added per packet,
+// not kept in the shape.
+func shapeOf(f *data.Frame) *data.Frame {
+	shape := emptyLike(f)
+	if shape.Meta != nil {
+		shape.Meta = &data.FrameMeta{Type: shape.Meta.Type}
 	}
+	return shape
 }
 
 // Add queues e for the next flush.
 func (b *Batcher) Add(e event.Event) {
-	t := b.topics[e.Topic]
-	if t == nil {
-		t = &topicBatch{s: b.newStreamer(e.Topic)}
-		b.topics[e.Topic] = t
-	}
+	t := b.topic(e.Topic)
 	if len(t.pending) == 0 {
 		b.order = append(b.order, t)
 	}
@@ -185,10 +193,7 @@ func (b *Batcher) send(t *topicBatch, f *data.Frame, changed bool) error {
 	same := !changed && b.last != nil && bytes.Equal(schema, b.last)
 	b.last = schema
 	if !same || t.shape == nil {
-		t.shape = emptyLike(f)
-		if t.shape.Meta != nil { // the standing notice is added per packet, not kept in the shape
-			t.shape.Meta = &data.FrameMeta{Type: t.shape.Meta.Type}
-		}
+		t.shape = shapeOf(f)
 	}
 	if same {
 		if pkt, ok := appendDataPacket(b.scratch[:0], f); ok {
