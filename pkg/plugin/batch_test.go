@@ -164,16 +164,7 @@ func TestRunStreamSaysWhileAGapIsOpen(t *testing.T) {
 	defer d.Dispose()
 	const topic = "v2.analytics.queues.q1.observations"
 	q, _ := ParseQuery([]byte(`{"topic":"` + topic + `"}`))
-	out := newRecordSender()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = d.runStream(ctx, q, out) }()
-	bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer bcancel()
-	if err := clock.BlockUntilContext(bctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	waitHeld(t, up, topic)
+	out := startStream(t, d, clock, up, q)
 	hub.mu.Lock()
 	feed := hub.feeds[0]
 	hub.mu.Unlock()
@@ -186,10 +177,7 @@ func TestRunStreamSaysWhileAGapIsOpen(t *testing.T) {
 	hub.mu.Lock()
 	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: start, Reason: "socket closed (1006)"}}
 	hub.mu.Unlock()
-	for i := 0; i < gapCheckTicks; i++ {
-		clock.Advance(flushEvery)
-		time.Sleep(time.Millisecond)
-	}
+	noticeTick(clock)
 	p := out.wait(t, 1)
 	if !hasSchema(p[1]) || !strings.Contains(p[1], "stream interrupted since") || !strings.Contains(p[1], "[null]") {
 		t.Fatalf("packet when the gap opened: %s, want the warning and a null row", p[1])
@@ -197,10 +185,7 @@ func TestRunStreamSaysWhileAGapIsOpen(t *testing.T) {
 	hub.mu.Lock()
 	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: start, End: clock.Now(), Reason: "socket closed (1006)"}}
 	hub.mu.Unlock()
-	for i := 0; i < gapCheckTicks; i++ {
-		clock.Advance(flushEvery)
-		time.Sleep(time.Millisecond)
-	}
+	noticeTick(clock)
 	p = out.wait(t, 1)
 	if strings.Contains(p[2], "stream interrupted") || !hasSchema(p[2]) {
 		t.Fatalf("packet when the gap closed: %s, want the schema without the warning", p[2])
@@ -221,25 +206,39 @@ func TestRunStreamSaysSoOnAStreamThatHadNothingToSend(t *testing.T) {
 	hub.gaps[topic] = []event.Gap{{Topic: topic, Start: clock.Now().Add(-10 * time.Second), Reason: "socket closed (1006)"}}
 	hub.mu.Unlock()
 	q, _ := ParseQuery([]byte(`{"topic":"` + topic + `","fields":["v"]}`))
-	out := newRecordSender()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = d.runStream(ctx, q, out) }()
-	bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer bcancel()
-	if err := clock.BlockUntilContext(bctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	waitHeld(t, up, topic)
-	for i := 0; i < gapCheckTicks; i++ {
-		clock.Advance(flushEvery)
-		time.Sleep(time.Millisecond)
-	}
+	out := startStream(t, d, clock, up, q)
+	noticeTick(clock)
 	p := out.wait(t, 1)
 	if !hasSchema(p[0]) || !strings.Contains(p[0], "stream interrupted since") {
 		t.Fatalf("first packet: %s, want the schema with the warning", p[0])
 	}
 	if !strings.Contains(p[0], `"v"`) {
 		t.Errorf("the notice's schema is not the query frame's (no field v): %s", p[0])
+	}
+}
+
+// startStream runs q's stream until the test ends and returns what it sent, once the
+// stream waits on its flush ticker and holds q's topics upstream.
+func startStream(t *testing.T, d *Datasource, clock *clockwork.FakeClock, up *fakeUp, q Query) *recordSender {
+	t.Helper()
+	out := newRecordSender()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() { _ = d.runStream(ctx, q, out) }()
+	bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer bcancel()
+	if err := clock.BlockUntilContext(bctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitHeld(t, up, strings.Join(q.Topics(), ","))
+	return out
+}
+
+// noticeTick moves the clock through one notice check of a running stream (gapCheckTicks
+// flushes), letting the stream goroutine run between them.
+func noticeTick(clock *clockwork.FakeClock) {
+	for i := 0; i < gapCheckTicks; i++ {
+		clock.Advance(flushEvery)
+		time.Sleep(time.Millisecond)
 	}
 }
