@@ -1,6 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { watchPlugin } from './pickers';
+import { watchPlugin } from './ui';
 
 // A supervisor's alert from a panel (issue #21's walk-through): the panel menu's "New alert
 // rule" opens Grafana's rule editor with the panel's query in this plugin's query editor,

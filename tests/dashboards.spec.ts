@@ -1,6 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { watchPlugin } from './pickers';
+import { watchPlugin } from './ui';
 
 // The provisioned dashboards as a supervisor opens them (issue #21): every panel shows data
 // or an honest empty state, no panel is in error, and nothing of the plugin's goes wrong in

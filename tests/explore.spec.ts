@@ -1,6 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { pickTopic, watchPlugin } from './pickers';
+import { demoQueryRow, pickTopic, watchPlugin } from './ui';
 
 // Issue #21: in Grafana 13.1, Explore crashed ("An unexpected error happened", React error
 // #185 in floating-ui) when a user topic was picked, or a topic was typed and the filtered
@@ -11,9 +11,7 @@ test('explore: picking topics, typed or clicked, queue or user, never crashes Ex
   page,
 }) => {
   const problems = watchPlugin(page);
-  const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
-  await explorePage.datasource.set(ds.name);
-  const row = explorePage.getQueryEditorRow('A');
+  const row = await demoQueryRow(explorePage, readProvisionedDataSource);
   const picks: Array<[string, string | undefined]> = [
     ['v2.analytics.queues.{id}.observations', undefined], // clicked from the open list
     ['v2.users.{id}.presence', undefined], // a user topic after a queue topic

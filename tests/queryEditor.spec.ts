@@ -1,6 +1,6 @@
 import { expect, test } from '@grafana/plugin-e2e';
 
-import { pickEntity, pickTopic, refresh, watchPlugin } from './pickers';
+import { demoQueryRow, pickEntity, pickTopic, refresh, watchPlugin } from './ui';
 
 const QUEUE_CONVERSATIONS = 'v2.routing.queues.{id}.conversations';
 const QUEUE_OBSERVATIONS = 'v2.analytics.queues.{id}.observations';
@@ -14,9 +14,7 @@ test('query editor: pick a queue topic and a queue, the panel queries the backen
   page,
 }) => {
   const problems = watchPlugin(page);
-  const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
-  await panelEditPage.datasource.set(ds.name);
-  const row = panelEditPage.getQueryEditorRow('A');
+  const row = await demoQueryRow(panelEditPage, readProvisionedDataSource);
   await pickTopic(page, row, QUEUE_CONVERSATIONS, 'conversations');
   const queryReq = panelEditPage.waitForQueryDataRequest();
   await pickEntity(page, row, 'Queues');
@@ -32,9 +30,7 @@ test('query editor: switching from a queue topic to a user topic clears the queu
   readProvisionedDataSource,
   page,
 }) => {
-  const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
-  await panelEditPage.datasource.set(ds.name);
-  const row = panelEditPage.getQueryEditorRow('A');
+  const row = await demoQueryRow(panelEditPage, readProvisionedDataSource);
   await pickTopic(page, row, QUEUE_OBSERVATIONS);
   const { name: queueName } = await pickEntity(page, row, 'Queues');
   expect(queueName).not.toBe('');
@@ -68,9 +64,7 @@ test('query editor: a latest stream keeps one row per user while updates stream 
   readProvisionedDataSource,
   page,
 }) => {
-  const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
-  await panelEditPage.datasource.set(ds.name);
-  const row = panelEditPage.getQueryEditorRow('A');
+  const row = await demoQueryRow(panelEditPage, readProvisionedDataSource);
   await pickTopic(page, row, AGENT_ROUTING, 'routing');
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {

@@ -120,9 +120,9 @@ export async function deleteDatasource(uid) {
   assert.ok(r.status === 200 || r.status === 404, `deleting data source ${uid}: ${r.status} ${r.text}`);
 }
 
-/** POST /api/ds/query for the given queries over the last `seconds`. */
-export async function query(uid, queries, seconds = 300) {
-  const r = await gf('POST', '/api/ds/query', {
+/** POST /api/ds/query for the given queries over the last `seconds` (on `call`'s Grafana). */
+export async function query(uid, queries, seconds = 300, call = gf) {
+  const r = await call('POST', '/api/ds/query', {
     from: `now-${seconds}s`,
     to: 'now',
     queries: queries.map((q, i) => ({
@@ -268,8 +268,8 @@ export async function createAlertRule({ title, folderUid, group, uid, model, ran
 }
 
 /** A rule's state and its instances' states, from Grafana's rules API. */
-export async function ruleState(title) {
-  const r = await gf('GET', '/api/prometheus/grafana/api/v1/rules');
+export async function ruleState(title, call = gf) {
+  const r = await call('GET', '/api/prometheus/grafana/api/v1/rules');
   for (const g of r.json?.data?.groups ?? []) {
     for (const rule of g.rules ?? []) {
       if (rule.name === title) {

@@ -17,6 +17,8 @@ import {
   deleteDatasource,
   gfAt,
   provenance,
+  query,
+  ruleState,
   sim,
   waitFor,
 } from '../api/lib.mjs';
@@ -45,28 +47,14 @@ describe('Grafana in high availability: two replicas, one OAuth client', { skip 
   });
   const hasWaiting = (v) => (f) => (f?.data?.values ?? []).some((col) => Array.isArray(col) && col.includes(v));
   const setWaiting = (n) => sim('POST', `/_sim/queues/${queue}/waiting`, { waiting: n });
-  const queryOn = (r, queries, seconds = 300) =>
-    replicas[r]('POST', '/api/ds/query', {
-      from: `now-${seconds}s`,
-      to: 'now',
-      queries: queries.map((x) => ({ datasource: { type: cfg.pluginId, uid }, ...x })),
-    });
+  const queryOn = (r, queries, seconds = 300) => query(uid, queries, seconds, replicas[r]);
   const statusOn = async (r) => {
     const s = await replicas[r]('GET', `/api/datasources/uid/${uid}/resources/status`);
     assert.equal(s.status, 200, `replica ${r} /status: ${s.text}`);
     return s.json;
   };
-  const ruleOn = async (r) => {
-    const res = await replicas[r]('GET', '/api/prometheus/grafana/api/v1/rules');
-    for (const g of res.json?.data?.groups ?? []) {
-      for (const rule of g.rules ?? []) {
-        if (rule.name === title) {
-          return (rule.alerts ?? []).map((a) => a.state);
-        }
-      }
-    }
-    return [];
-  };
+  // the states of the rule's alert instances as replica r evaluated them
+  const ruleOn = async (r) => (await ruleState(title, replicas[r])).alerts;
   const notificationsFor = async (name) =>
     ((await sim('GET', '/_sim/alerts')).alerts ?? []).filter((n) =>
       (n.alerts ?? []).some((a) => a.labels?.alertname === name && a.status === 'firing')

@@ -1,8 +1,11 @@
 import { Locator, Page } from '@playwright/test';
 
-// The query editor's pickers, driven as a person does. The topic picker accepts custom
-// topic ids, so typed text is also offered as its own option: options are picked by the
-// topic id their secondary text shows, never by the typed name alone.
+// Grafana's UI as the browser specs drive it: the query editor's pickers (as a person picks),
+// the Refresh button, the demo's query row, and a watch on what the plugin does wrong.
+//
+// The topic picker accepts custom topic ids, so typed text is also offered as its own
+// option: options are picked by the topic id their secondary text shows, never by the
+// typed name alone.
 
 /** Picks the topic `id` in the query row, typing `typed` first when given. */
 export async function pickTopic(page: Page, row: Locator, id: string, typed?: string) {
@@ -78,4 +81,17 @@ export function watchPlugin(page: Page): string[] {
     }
   });
   return problems;
+}
+
+/** A page with a data source picker and query rows: the panel editor or Explore. */
+type QueryPage = { datasource: { set(name: string): Promise<void> }; getQueryEditorRow(refId: string): Locator };
+
+/** Points `editor` at the demo's provisioned data source and returns query row A. */
+export async function demoQueryRow(
+  editor: QueryPage,
+  readProvisionedDataSource: (args: { fileName: string }) => Promise<{ name: string }>
+): Promise<Locator> {
+  const ds = await readProvisionedDataSource({ fileName: 'genesys.yaml' });
+  await editor.datasource.set(ds.name);
+  return editor.getQueryEditorRow('A');
 }
