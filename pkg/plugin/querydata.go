@@ -194,7 +194,7 @@ func (d *Datasource) notices(topic string, from, to time.Time) []data.Notice {
 			end = g.End.UTC().Format(time.RFC3339)
 		}
 		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning,
-			Text: fmt.Sprintf("events may be missing between %s and %s: %s", g.Start.UTC().Format(time.RFC3339), end, g.Reason)})
+			Text: d.scrub(fmt.Sprintf("events may be missing between %s and %s: %s", g.Start.UTC().Format(time.RFC3339), end, g.Reason))})
 	}
 	if st, ok := d.hub.TopicStatus(topic); ok && strings.EqualFold(st.State, "rejected") {
 		text := fmt.Sprintf("topic %s was rejected by Genesys Cloud", topic)

@@ -42,8 +42,8 @@ func (s *streamNotices) update(b *livestream.Batcher) error {
 		for _, g := range s.d.hub.Gaps(topic, now, time.Time{}) {
 			if g.Open() {
 				openStart = g.Start
-				ns = append(ns, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
-					"stream interrupted since %s (%s): events may be missing; it resumes by itself", g.Start.UTC().Format(time.RFC3339), g.Reason)})
+				ns = append(ns, data.Notice{Severity: data.NoticeSeverityWarning, Text: s.d.scrub(fmt.Sprintf( // a reason may quote the upstream
+					"stream interrupted since %s (%s): events may be missing; it resumes by itself", g.Start.UTC().Format(time.RFC3339), g.Reason))})
 			}
 		}
 		ns = append(ns, s.d.notices(topic, from, now)...)

@@ -90,6 +90,7 @@ func (m *Manager) assignLocked() ([]event.TopicStatus, []*socketConn) {
 		}
 		if r.status.State != event.StatePending {
 			r.status = event.TopicStatus{Topic: r.name, State: event.StatePending}
+			r.pendingSince = m.cfg.Clock.Now()
 			changed = append(changed, r.status)
 		}
 		r.ch = ch

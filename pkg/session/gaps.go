@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
@@ -57,4 +58,53 @@ func (m *Manager) logGapLocked(g event.Gap) {
 		m.gapLog = append(m.gapLog[:0], m.gapLog[len(m.gapLog)-maxGapLog+1:]...)
 	}
 	m.gapLog = append(m.gapLog, g)
+}
+
+// A topic that is acquired but not yet subscribed is as blind as one whose socket
+// dropped: events published for it are not delivered. A first subscription normally
+// comes within one handshake, so only a topic still pending after HandshakeTimeout gets
+// a gap, back-dated to when it became pending; it closes with that subscription
+// (subscribe) or its release. Without it, a topic whose channel never won a slot
+// (another holder evicting it, issue #23) or whose first connection fails was blind
+// with no gap at all, shown only as "pending".
+
+// firstSubscribeDueLocked is when the earliest pending topic without a gap is due one
+// (zero: none is waiting).
+func (m *Manager) firstSubscribeDueLocked() time.Time {
+	var first time.Time
+	for k, r := range m.topics {
+		if r.status.State != event.StatePending || r.pendingSince.IsZero() {
+			continue
+		}
+		if _, open := m.openGaps[k]; open {
+			continue
+		}
+		if due := r.pendingSince.Add(m.cfg.HandshakeTimeout); first.IsZero() || due.Before(first) {
+			first = due
+		}
+	}
+	return first
+}
+
+// openWaitingGapsLocked opens the gap of every topic pending for HandshakeTimeout or more.
+func (m *Manager) openWaitingGapsLocked(now time.Time) []event.Gap {
+	var out []event.Gap
+	for k, r := range m.topics {
+		if r.status.State != event.StatePending || r.pendingSince.IsZero() || now.Before(r.pendingSince.Add(m.cfg.HandshakeTimeout)) {
+			continue
+		}
+		if _, open := m.openGaps[k]; open {
+			continue
+		}
+		reason := fmt.Sprintf("not subscribed yet, %s after it was requested", now.Sub(r.pendingSince).Round(time.Second))
+		if m.state != StateConnected && m.reason != "" {
+			reason += ": " + m.reason
+		}
+		g := event.Gap{Topic: r.name, Start: r.pendingSince, Reason: reason}
+		m.openGaps[k] = g
+		m.logGapLocked(g)
+		m.ctr.add(&m.ctr.gaps, 1)
+		out = append(out, g)
+	}
+	return out
 }

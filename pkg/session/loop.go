@@ -40,6 +40,10 @@ func (m *Manager) step() {
 	m.drainRetired()
 	now := m.cfg.Clock.Now()
 	m.mu.Lock()
+	waiting := m.openWaitingGapsLocked(now)
+	m.mu.Unlock()
+	m.emit(nil, waiting, nil)
+	m.mu.Lock()
 	if now.Before(m.nextTry) {
 		tok, id, due := m.probeDueLocked(now)
 		m.mu.Unlock()

@@ -25,6 +25,10 @@ type topicRef struct {
 	refs   int
 	status event.TopicStatus
 	ch     *channelState // nil while unassigned (pending, rejected)
+	// pendingSince is when the topic last became pending (acquired, or given a channel
+	// after the budget refused it): a gap opened for a first subscription that does not
+	// come starts here (gaps.go).
+	pendingSince time.Time
 }
 
 // Manager owns the connection of one data source. Its loop goroutine does every
@@ -152,6 +156,7 @@ func (m *Manager) Close() {
 func (m *Manager) Acquire(topics ...string) (release func()) {
 	var keys []string
 	var pending []event.TopicStatus
+	now := m.cfg.Clock.Now()
 	m.mu.Lock()
 	for _, t := range topics {
 		t = strings.TrimSpace(t)
@@ -162,7 +167,7 @@ func (m *Manager) Acquire(topics ...string) (release func()) {
 		keys = append(keys, k)
 		r := m.topics[k]
 		if r == nil {
-			r = &topicRef{name: t, status: event.TopicStatus{Topic: t, State: event.StatePending}}
+			r = &topicRef{name: t, status: event.TopicStatus{Topic: t, State: event.StatePending}, pendingSince: now}
 			m.topics[k] = r
 			pending = append(pending, r.status)
 		}

@@ -118,6 +118,9 @@ func (m *Manager) nextWake() time.Duration {
 	for _, s := range m.retired {
 		at(s.drainAt)
 	}
+	if due := m.firstSubscribeDueLocked(); !due.IsZero() {
+		at(due) // a topic still waiting for its first subscription then gets its gap
+	}
 	if m.attempt > 0 && !m.healthy.IsZero() {
 		at(m.healthy.Add(m.cfg.HealthyAfter))
 	}
