@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -37,7 +38,10 @@ import (
 // before, and the loop slows down instead of going round. The price is blindness: the
 // topics of a waiting channel stay in a gap for the hold (BENCHMARKS.md). Every interval a vanished channel's topics were
 // blind is reported as a gap, as for any other lost socket (the gap opens when the
-// socket closes and ends when the replacement is subscribed).
+// socket closes and ends when the replacement is subscribed); the topics of a channel
+// whose first creation was evicted before it took over are in the gap of topics still
+// waiting for their first subscription (gaps.go). Waiting channels are replaced in turn
+// (passOrderLocked), so none waits behind the others' evictions for ever.
 
 // evictionFloor is the fraction of the hold the wait is at least (as backoffFloor).
 const evictionFloor = 2.0 / 3.0
@@ -142,4 +146,25 @@ func (m *Manager) heldLocked(now time.Time) (int, time.Time) {
 		}
 	}
 	return n, first
+}
+
+// passOrderLocked lists the channels in the order a pass of the loop handles them: the
+// evicted channels waiting for a paced replacement after the others, the one whose hold
+// ended first at their head. Paced replacements are a hold apart (evictNext), so the
+// first waiting channel a pass reaches takes the slot. In list order that was always
+// the same few: with more channels wanted than the client has, the budget's last
+// channel (its replacement evicted before it took over, again and again) waited a whole
+// simulated run behind the others' evictions, its topics never subscribed (issue #23,
+// BENCHMARKS.md). First come, first served bounds every channel's wait instead.
+func (m *Manager) passOrderLocked() []*channelState {
+	out := append([]*channelState(nil), m.channels...)
+	waits := func(ch *channelState) bool { return ch.vanished && !ch.holdUntil.IsZero() }
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if waits(a) != waits(b) {
+			return !waits(a)
+		}
+		return waits(a) && a.holdUntil.Before(b.holdUntil)
+	})
+	return out
 }

@@ -61,7 +61,7 @@ func (m *Manager) step() {
 		m.nextTry = now
 	}
 	sts, drop := m.assignLocked()
-	channels := append([]*channelState(nil), m.channels...)
+	channels := m.passOrderLocked()
 	m.mu.Unlock()
 	m.emit(nil, nil, sts)
 	for _, s := range drop {
