@@ -18,13 +18,17 @@ func (m *Manager) openGapsLocked(ch *channelState, reason string, at time.Time) 
 		if _, open := m.openGaps[k]; open {
 			continue
 		}
-		g := event.Gap{Topic: r.name, Start: at, Reason: reason}
-		m.openGaps[k] = g
-		m.logGapLocked(g)
-		m.ctr.add(&m.ctr.gaps, 1)
-		out = append(out, g)
+		out = append(out, m.openGapLocked(k, event.Gap{Topic: r.name, Start: at, Reason: reason}))
 	}
 	return out
+}
+
+// openGapLocked records g as the open gap of key.
+func (m *Manager) openGapLocked(key string, g event.Gap) event.Gap {
+	m.openGaps[key] = g
+	m.logGapLocked(g)
+	m.ctr.add(&m.ctr.gaps, 1)
+	return g
 }
 
 // closeGapLocked ends the open gap of key at end.
@@ -68,15 +72,18 @@ func (m *Manager) logGapLocked(g event.Gap) {
 // (another holder evicting it, issue #23) or whose first connection fails was blind
 // with no gap at all, shown only as "pending".
 
+// waitingLocked: the topic waits for its first subscription and has no gap yet.
+func (m *Manager) waitingLocked(key string, r *topicRef) bool {
+	_, open := m.openGaps[key]
+	return r.status.State == event.StatePending && !r.pendingSince.IsZero() && !open
+}
+
 // firstSubscribeDueLocked is when the earliest pending topic without a gap is due one
 // (zero: none is waiting).
 func (m *Manager) firstSubscribeDueLocked() time.Time {
 	var first time.Time
 	for k, r := range m.topics {
-		if r.status.State != event.StatePending || r.pendingSince.IsZero() {
-			continue
-		}
-		if _, open := m.openGaps[k]; open {
+		if !m.waitingLocked(k, r) {
 			continue
 		}
 		if due := r.pendingSince.Add(m.cfg.HandshakeTimeout); first.IsZero() || due.Before(first) {
@@ -90,21 +97,14 @@ func (m *Manager) firstSubscribeDueLocked() time.Time {
 func (m *Manager) openWaitingGapsLocked(now time.Time) []event.Gap {
 	var out []event.Gap
 	for k, r := range m.topics {
-		if r.status.State != event.StatePending || r.pendingSince.IsZero() || now.Before(r.pendingSince.Add(m.cfg.HandshakeTimeout)) {
-			continue
-		}
-		if _, open := m.openGaps[k]; open {
+		if !m.waitingLocked(k, r) || now.Before(r.pendingSince.Add(m.cfg.HandshakeTimeout)) {
 			continue
 		}
 		reason := fmt.Sprintf("not subscribed yet, %s after it was requested", now.Sub(r.pendingSince).Round(time.Second))
 		if m.state != StateConnected && m.reason != "" {
 			reason += ": " + m.reason
 		}
-		g := event.Gap{Topic: r.name, Start: r.pendingSince, Reason: reason}
-		m.openGaps[k] = g
-		m.logGapLocked(g)
-		m.ctr.add(&m.ctr.gaps, 1)
-		out = append(out, g)
+		out = append(out, m.openGapLocked(k, event.Gap{Topic: r.name, Start: r.pendingSince, Reason: reason}))
 	}
 	return out
 }
