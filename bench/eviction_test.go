@@ -318,6 +318,7 @@ type evictFigures struct {
 	gaps                      int // gaps opened (one per topic and interruption)
 	blind                     time.Duration
 	events, inGap, lost       int
+	neverSubscribed           int    // topics never permitted in the whole run (a channel that never won a slot)
 	evictionsInStatus         int    // what its status says at the end
 	warning                   string // its status' eviction warning at the end
 }
@@ -397,6 +398,7 @@ func (r *evictRig) figures(start, appEnd time.Time) []evictFigures {
 		f := by[h.name]
 		h.sink.mu.Lock()
 		gaps := append([]event.Gap(nil), h.sink.gaps...)
+		statuses := append([]event.TopicStatus(nil), h.sink.statuses...)
 		h.sink.mu.Unlock()
 		closed := map[string]time.Time{} // topic+start -> end
 		for _, g := range gaps {
@@ -416,6 +418,17 @@ func (r *evictRig) figures(start, appEnd time.Time) []evictFigures {
 			}
 		}
 		f.blind /= time.Duration(len(h.topics))
+		permitted := map[string]bool{}
+		for _, st := range statuses {
+			if st.State == event.StatePermitted {
+				permitted[st.Topic] = true
+			}
+		}
+		for _, topic := range h.topics {
+			if !permitted[topic] {
+				f.neverSubscribed++
+			}
+		}
 		st := h.m.Status()
 		f.evictionsInStatus, f.warning = statusEvictions(st)
 	}
@@ -491,19 +504,19 @@ func topicGaps(s *evictSink, topic string) []event.Gap {
 func evictTable(title string, figs []evictFigures, unsettled, late int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (harness: steps where a reader lagged the clock %d, events late when the clock moved on %d)\n", title, unsettled, late)
-	fmt.Fprintf(&b, "| holder | channels created in the hour | most in one minute | its channels evicted | created in the %d quiet minutes after | gaps | blind time per topic | events delivered / in a gap / lost | status: evictions, warning |\n", int(evictQuiet/time.Minute))
-	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(&b, "| holder | channels created in the hour | most in one minute | its channels evicted | created in the %d quiet minutes after | gaps | blind time per topic | events delivered / in a gap / lost | topics never subscribed | status: evictions, warning |\n", int(evictQuiet/time.Minute))
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, f := range figs {
 		if f.name == "other app" {
-			fmt.Fprintf(&b, "| %s | %d | %d | %d | – | – | – | – | – |\n", f.name, f.creations, f.maxPerMinute, f.evictions)
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | – | – | – | – | – | – |\n", f.name, f.creations, f.maxPerMinute, f.evictions)
 			continue
 		}
 		warn := "no"
 		if f.warning != "" {
 			warn = "yes"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %s | %d / %d / %d | %d, %s |\n", f.name, f.creations, f.maxPerMinute, f.evictions,
-			f.creationsQuiet, f.gaps, f.blind.Round(time.Second), f.events-f.inGap-f.lost, f.inGap, f.lost, f.evictionsInStatus, warn)
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %s | %d / %d / %d | %d | %d, %s |\n", f.name, f.creations, f.maxPerMinute, f.evictions,
+			f.creationsQuiet, f.gaps, f.blind.Round(time.Second), f.events-f.inGap-f.lost, f.inGap, f.lost, f.neverSubscribed, f.evictionsInStatus, warn)
 	}
 	return b.String()
 }
@@ -512,12 +525,10 @@ func evictTable(title string, figs []evictFigures, unsettled, late int) string {
 // one OAuth client do when the holders together want more than 20 channels. Simulated
 // time only: the figures do not depend on the machine.
 func TestEvictionByOtherHolders(t *testing.T) {
-	// A measurement (BENCHMARKS.md), not a CI gate, until the rare loss it found is
-	// explained: in one run of three in a CI-like clone, replica 3 of the three-manager
-	// case counted 20 events outside any reported gap (issue #23 stays open for it). The
-	// bound on channel creations is held in CI by pkg/session's TestEvictionByAnotherHolder.
-	if testing.Short() || os.Getenv("BENCH_EVICTION") == "" {
-		t.Skip("simulated hours of eviction: set BENCH_EVICTION=1 to measure")
+	// A CI gate since the loss it found under disk load (a holder's eighth channel never
+	// winning a slot, its topics blind without a gap) was fixed: about 30 s under -race.
+	if testing.Short() {
+		t.Skip("simulated hours of eviction: run without -short to measure")
 	}
 	var summary strings.Builder
 	for _, managers := range []int{2, 3} {
@@ -529,6 +540,9 @@ func TestEvictionByOtherHolders(t *testing.T) {
 		for _, f := range figs {
 			if f.lost > 0 {
 				t.Errorf("%d managers: %s lost %d events outside any reported gap", managers, f.name, f.lost)
+			}
+			if f.neverSubscribed > 0 { // waiting channels are replaced in turn: none waits a whole run
+				t.Errorf("%d managers: %s had %d topics never subscribed in %s", managers, f.name, f.neverSubscribed, evictHour+evictQuiet)
 			}
 			// pkg/session/evict.go's bound: the budget at the start, EvictionThreshold−1
 			// evictions replaced at once, at most 20 paced replacements an hour.
