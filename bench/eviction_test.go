@@ -526,7 +526,7 @@ func evictTable(title string, figs []evictFigures, unsettled, late int) string {
 // time only: the figures do not depend on the machine.
 func TestEvictionByOtherHolders(t *testing.T) {
 	// A CI gate since the loss it found under disk load (a holder's eighth channel never
-	// winning a slot, its topics blind without a gap) was fixed: about 30 s under -race.
+	// winning a slot, its topics blind without a gap) was fixed: 6–24 s under -race.
 	if testing.Short() {
 		t.Skip("simulated hours of eviction: run without -short to measure")
 	}
