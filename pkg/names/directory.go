@@ -21,12 +21,13 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultEvery      = 15 * time.Minute // names change rarely; a full pass costs a request per page
-	DefaultRetry      = time.Minute      // after a failed pass
-	DefaultTimeout    = 2 * time.Minute  // one whole pass (every page of both kinds)
-	DefaultMaxEntries = 10000            // per kind: bounds memory and the pages of a pass
-	DefaultIdleAfter  = 15 * time.Minute // no lookup for this long: stop listing until the next one
-	DefaultPageSize   = 100              // the editor's page bound; both endpoints accept it
+	DefaultEvery       = 15 * time.Minute // names change rarely; a full pass costs a request per page
+	DefaultRetry       = time.Minute      // after a failed pass
+	DefaultTimeout     = 2 * time.Minute  // one whole pass (every page of both kinds)
+	DefaultMaxEntries  = 10000            // per kind: bounds memory and the pages of a pass
+	DefaultIdleAfter   = 15 * time.Minute // no lookup for this long: stop listing until the next one
+	DefaultPageSize    = 100              // the editor's page bound; both endpoints accept it
+	DefaultBackSpacing = 10 * time.Second // a failed pass and the one ServiceBack brings forward
 )
 
 // Lister is the paged REST lookup (the plugin's token-holding catalog).
@@ -55,6 +56,9 @@ type Config struct {
 	// the SDK keeps until the plugin restarts): it would otherwise call the service
 	// with its credentials every Every for ever. The next lookup refreshes at once.
 	IdleAfter time.Duration
+	// BackSpacing is the least time from a failed pass's start to the pass ServiceBack
+	// brings forward.
+	BackSpacing time.Duration
 }
 
 // Directory maps queue and user ids to names. Start begins the refresh loop; Close
@@ -75,6 +79,7 @@ type Directory struct {
 	used              atomic.Bool   // a lookup since the loop last looked
 	paused            atomic.Bool   // the loop waits for a lookup (wake) instead of its timer
 	wake              chan struct{} // one pending wake-up at most
+	back              chan struct{} // ServiceBack's signal: one pending at most
 }
 
 // New returns a Directory that knows no name until its first pass.
@@ -91,10 +96,11 @@ func New(cfg Config) (*Directory, error) {
 	cfg.MaxEntries = orDefault(cfg.MaxEntries, DefaultMaxEntries)
 	cfg.PageSize = orDefault(cfg.PageSize, DefaultPageSize)
 	cfg.IdleAfter = orDefault(cfg.IdleAfter, DefaultIdleAfter)
+	cfg.BackSpacing = orDefault(cfg.BackSpacing, DefaultBackSpacing)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Directory{cfg: cfg, queues: map[string]string{}, users: map[string]string{},
 		ctx: ctx, cancel: cancel, loaded: make(chan struct{}), done: make(chan struct{}),
-		wake: make(chan struct{}, 1)}, nil
+		wake: make(chan struct{}, 1), back: make(chan struct{}, 1)}, nil
 }
 
 func orDefault[T int | time.Duration](v, def T) T {
@@ -149,6 +155,8 @@ func (d *Directory) run() {
 	lastUse := d.cfg.Clock.Now()
 	failures := 0
 	for {
+		began := d.cfg.Clock.Now()
+		d.drainBack() // a signal from before this pass is answered by it
 		err := d.Refresh(d.ctx)
 		if first {
 			close(d.loaded)
@@ -165,12 +173,8 @@ func (d *Directory) run() {
 				d.cfg.Log.Warn("Queue and user names could not be refreshed; labels show ids where no name is known", "error", err.Error(), "retryIn", wait.String())
 			}
 		}
-		timer := d.cfg.Clock.NewTimer(wait)
-		select {
-		case <-d.ctx.Done():
-			timer.Stop() // a 15-minute timer would otherwise outlive the instance
+		if !d.waitNext(wait, err, began) {
 			return
-		case <-timer.Chan():
 		}
 		if err == nil {
 			failures = 0
@@ -179,6 +183,52 @@ func (d *Directory) run() {
 			lastUse = now
 		} else if now.Sub(lastUse) >= d.cfg.IdleAfter && !d.sleep() {
 			return
+		}
+	}
+}
+
+// ServiceBack says the service answers again (a topic's subscription was permitted).
+// After failed passes the directory waits its backoff, up to Every: a replica started
+// during an outage would label the wall screen with queue ids for up to 15 minutes
+// after the service came back. Following a failed pass, ServiceBack brings the next
+// pass forward to BackSpacing after the failed one began (a bound however often it is
+// called), unless only 403s failed, which a retry will not cure. It never blocks.
+func (d *Directory) ServiceBack() {
+	select {
+	case d.back <- struct{}{}:
+	default:
+	}
+}
+
+func (d *Directory) drainBack() {
+	select {
+	case <-d.back:
+	default:
+	}
+}
+
+// waitNext waits wait for the next pass, or less after a failed pass when ServiceBack
+// is called; false when the directory is closed first.
+func (d *Directory) waitNext(wait time.Duration, err error, began time.Time) bool {
+	var back <-chan struct{}
+	if err != nil && !onlyForbidden(err) && genesys.RetryAfter(err) == 0 { // the service's own wait stands
+		back = d.back
+	}
+	timer := d.cfg.Clock.NewTimer(wait)
+	defer func() { timer.Stop() }() // a 15-minute timer would otherwise outlive the instance
+	for {
+		select {
+		case <-d.ctx.Done():
+			return false
+		case <-timer.Chan():
+			return true
+		case <-back:
+			back = nil // one per failed pass
+			soon := max(began.Add(d.cfg.BackSpacing).Sub(d.cfg.Clock.Now()), 0)
+			if soon < wait {
+				timer.Stop()
+				timer = d.cfg.Clock.NewTimer(soon)
+			}
 		}
 	}
 }

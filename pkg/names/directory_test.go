@@ -317,3 +317,90 @@ func TestIdleDirectoryPausesUntilTheNextLookup(t *testing.T) {
 		t.Fatal("paused while names are looked up every 10 minutes")
 	}
 }
+
+// A directory that failed through an outage waits up to Every between passes; when the
+// service answers again (ServiceBack) the next pass comes BackSpacing after the failed
+// one began, so a wall screen started during the outage shows names seconds after it
+// ends. Without a failure, or when only 403s failed, ServiceBack changes nothing.
+func TestServiceBackBringsTheRetryForward(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	clock := clockwork.NewFakeClock()
+	l := &fakeLister{users: []genesys.Entity{{ID: "u0", Name: "Ann"}}, failUsers: errors.New("connection refused")}
+	d, _ := New(Config{List: l, Clock: clock, Every: 15 * time.Minute, Retry: time.Minute, BackSpacing: 10 * time.Second})
+	d.Start()
+	defer d.Close()
+	<-d.Loaded()
+	calls := func() int { l.mu.Lock(); defer l.mu.Unlock(); return l.calls }
+	// Four failed passes: the waits double to 8 minutes.
+	for _, wait := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
+		if err := clock.BlockUntilContext(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		before := calls()
+		clock.Advance(wait)
+		waitFor(ctx, t, func() bool { return calls() > before })
+	}
+	if err := clock.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	l.set(func() { l.failUsers = nil })
+	before := calls()
+	for range 5 { // however often it is said, one pass
+		d.ServiceBack()
+	}
+	waitFor(ctx, t, func() bool { return clock.BlockUntilContext(ctx, 1) == nil })
+	clock.Advance(9 * time.Second)
+	time.Sleep(5 * time.Millisecond)
+	if calls() != before {
+		t.Fatal("a pass within BackSpacing of the failed one")
+	}
+	clock.Advance(time.Second)
+	waitFor(ctx, t, func() bool { n, _ := d.UserName("u0"); return n == "Ann" })
+	// Good again: ServiceBack does not shorten the regular period.
+	if err := clock.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	before = calls()
+	d.ServiceBack()
+	clock.Advance(14 * time.Minute)
+	time.Sleep(5 * time.Millisecond)
+	if calls() != before {
+		t.Fatal("ServiceBack after a good pass brought the next one forward")
+	}
+}
+
+func TestServiceBackLeavesForbiddenAndRetryAfterWaits(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+	}{
+		{"forbidden", fmt.Errorf("list users: page 1: %w", &genesys.APIError{Op: "list users", Status: 403})},
+		{"retry-after", fmt.Errorf("list users: page 1: %w", &genesys.APIError{Op: "list users", Status: 429, RetryAfter: 5 * time.Minute})},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			clock := clockwork.NewFakeClock()
+			l := &fakeLister{failUsers: c.err}
+			d, _ := New(Config{List: l, Clock: clock, Every: 15 * time.Minute, Retry: time.Minute, BackSpacing: 10 * time.Second})
+			d.Start()
+			defer d.Close()
+			<-d.Loaded()
+			if err := clock.BlockUntilContext(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			l.mu.Lock()
+			before := l.calls
+			l.mu.Unlock()
+			d.ServiceBack()
+			clock.Advance(4 * time.Minute)
+			time.Sleep(5 * time.Millisecond)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.calls != before {
+				t.Fatalf("ServiceBack cut short the wait after %s", c.name)
+			}
+		})
+	}
+}

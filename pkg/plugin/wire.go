@@ -50,8 +50,12 @@ func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, a
 	if err != nil {
 		return parts{}, fmt.Errorf("refill: %w", err)
 	}
+	dir, err := names.New(names.Config{List: budgetedLister{next: cat, budget: budget}, Clock: clock, Log: logger})
+	if err != nil {
+		return parts{}, fmt.Errorf("name directory: %w", err)
+	}
 	mgr, err := session.New(session.Config{
-		Name: uid, Auth: src, API: api, HTTPClient: hc, Clock: clock, Sink: refill.Tap{Next: h, R: ref},
+		Name: uid, Auth: src, API: api, HTTPClient: hc, Clock: clock, Sink: refill.Tap{Next: h, R: ref, Back: dir.ServiceBack},
 		Logger:        log.DefaultLogger.With("datasource", uid),
 		ChannelBudget: s.Budget,
 		ClientID:      s.ClientID, // names the OAuth client in the eviction warning
@@ -60,10 +64,6 @@ func wireLive(uid string, s Settings, clock clockwork.Clock, src *auth.Source, a
 	})
 	if err != nil {
 		return parts{}, fmt.Errorf("connection settings: %w", err)
-	}
-	dir, err := names.New(names.Config{List: budgetedLister{next: cat, budget: budget}, Clock: clock, Log: logger})
-	if err != nil {
-		return parts{}, fmt.Errorf("name directory: %w", err)
 	}
 	unregister := registerMetrics(uid, mgr)
 	ref.Start()

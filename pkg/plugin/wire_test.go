@@ -13,6 +13,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
@@ -174,5 +175,59 @@ func TestPickersAnswerFromHeldNamesDuringAnOutage(t *testing.T) {
 	cancel()
 	if code, body = get("/queues"); code != http.StatusOK || body["stale"] != nil {
 		t.Errorf("queues once Genesys answers: %d %v", code, body)
+	}
+}
+
+// TestNamesReadOnceTheServiceAnswersAgain: an instance started while Genesys could not
+// be reached knows no queue name, and its directory backs off (a minute, doubling). Once
+// a subscription is permitted again, the names are read within the directory's
+// BackSpacing (10 s) instead of its backoff, so a wall screen started during an outage
+// does not show queue ids for minutes after it ends.
+func TestNamesReadOnceTheServiceAnswersAgain(t *testing.T) {
+	sim := simulator.NewTestServer(t, simulator.Config{ClientID: "c", ClientSecret: "back-secret"})
+	cancelQueues := sim.FailHTTP(simulator.HTTPFault{PathPrefix: "/api/v2/routing/queues", Status: 503})
+	cancelUsers := sim.FailHTTP(simulator.HTTPFault{PathPrefix: "/api/v2/users", Status: 503})
+	clock := clockwork.NewFakeClockAt(time.Now())
+	in := backend.DataSourceInstanceSettings{UID: "back", JSONData: []byte(`{"region":"custom","baseUrl":"` + sim.URL() + `","clientId":"c"}`),
+		DecryptedSecureJSONData: map[string]string{"clientSecret": "back-secret"}}
+	d := newDatasource(context.Background(), in, buildParts, clock)
+	defer d.Dispose()
+	select {
+	case <-d.names.Loaded():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first names pass never ended")
+	}
+	queue := sim.Population().Queues[0]
+	if _, ok := d.names.QueueName(queue.ID); ok {
+		t.Fatal("a name is known although listing failed")
+	}
+	cancelQueues()
+	cancelUsers()
+	topic := "v2.routing.queues." + queue.ID + ".conversations"
+	release := d.up.Acquire(topic)
+	defer release()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if st, ok := d.hub.TopicStatus(topic); ok && st.State == "permitted" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never subscribed: %+v", d.up.Status())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // the directory's loop takes the signal
+	if _, ok := d.names.QueueName(queue.ID); ok {
+		t.Fatal("names read before BackSpacing: the test would not show the signal")
+	}
+	clock.Advance(10 * time.Second) // the backoff alone would wait a minute
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if name, ok := d.names.QueueName(queue.ID); ok && name == queue.Name {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("queue names not read within BackSpacing of the service answering again")
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }

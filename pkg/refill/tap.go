@@ -16,6 +16,9 @@ type Sink interface {
 type Tap struct {
 	Next Sink
 	R    *Refiller
+	// Back, if set, is told when a subscription is permitted: the service answers again
+	// (the name directory then retries a pass that failed during an outage at once).
+	Back func()
 }
 
 func (t Tap) Event(e event.Event) { t.Next.Event(e) }
@@ -33,6 +36,9 @@ func (t Tap) TopicStatus(s event.TopicStatus) {
 	t.Next.TopicStatus(s)
 	if s.State == event.StatePermitted {
 		t.R.Subscribed(s.Topic)
+		if t.Back != nil {
+			t.Back()
+		}
 	} else {
 		t.R.Unsubscribed(s.Topic) // pending (re-acquired) or rejected: wait for the verdict
 	}
