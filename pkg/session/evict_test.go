@@ -292,6 +292,13 @@ func TestEvictionByAnotherHolder(t *testing.T) {
 			}
 		}
 	}
+	for i, r := range reps { // no channel waits behind the others' replacements for ever
+		for _, topic := range r.topics {
+			if _, ok := r.sink.firstStatus(topic, "permitted"); !ok {
+				t.Errorf("replica %d: %s never subscribed in the hour", i+1, topic)
+			}
+		}
+	}
 	for i, r := range reps {
 		st := r.m.Status()
 		t.Logf("replica %d: %d channels created, %d evictions in the last hour, %d gaps; state %s: %s",

@@ -61,6 +61,18 @@ func (s *recSink) snapshotGaps() []event.Gap {
 	return append([]event.Gap(nil), s.gaps...)
 }
 
+// firstStatus returns the first status of topic in state, if any.
+func (s *recSink) firstStatus(topic, state string) (event.TopicStatus, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.statuses {
+		if event.Key(st.Topic) == event.Key(topic) && st.State == state {
+			return st, true
+		}
+	}
+	return event.TopicStatus{}, false
+}
+
 func (s *recSink) lastStatus(topic string) (event.TopicStatus, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
