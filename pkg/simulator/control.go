@@ -143,6 +143,10 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		ok(w)
 	})
+	mux.HandleFunc("GET /_sim/generator", func(w http.ResponseWriter, r *http.Request) {
+		g := s.Generator() // so a test that stops it can put back what ran
+		writeJSON(w, 200, map[string]float64{"rate": g.Rate, "meanHandleSeconds": g.MeanHandle.Seconds()})
+	})
 	mux.HandleFunc("POST /_sim/queues/{id}/waiting", func(w http.ResponseWriter, r *http.Request) {
 		var b struct {
 			Waiting *int `json:"waiting"`

@@ -91,11 +91,18 @@ func TestControlEndpoints(t *testing.T) {
 		t.Errorf("new credentials: %d", r.status)
 	}
 	post("/_sim/credentials", `{}`, 400)
-	post("/_sim/generator", `{"rate":3}`, 200)
+	generator := func() string { return strings.TrimSpace(string(call(t, s, "GET", "/_sim/generator", "", "").body)) }
+	post("/_sim/generator", `{"rate":3,"meanHandleSeconds":90}`, 200)
+	if g := generator(); g != `{"meanHandleSeconds":90,"rate":3}` {
+		t.Errorf("the running generator reads %s", g)
+	}
 	post("/_sim/generator", `{"rate":-1}`, 400)
 	post("/_sim/generator", `{"rate":0}`, 200)
 	if s.Count("generator_start") != 1 {
 		t.Errorf("generator starts %d", s.Count("generator_start"))
+	}
+	if g := generator(); g != `{"meanHandleSeconds":0,"rate":0}` {
+		t.Errorf("the stopped generator reads %s", g)
 	}
 
 	var recs struct{ Records []Record }

@@ -40,7 +40,7 @@ func (s *Server) StartGenerator(ctx context.Context, g GeneratorConfig) {
 	s.mu.Unlock()
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	s.genStop = func() { cancel(); <-done }
+	s.genStop, s.genCfg = func() { cancel(); <-done }, g
 	s.record(Record{Kind: "generator_start", Detail: fmt.Sprintf("rate %g/s", g.Rate)})
 	ticker := s.clock.NewTicker(g.Tick)
 	go func() {
@@ -81,6 +81,14 @@ func (s *Server) stopGeneratorLocked() {
 		s.genStop()
 		s.genStop = nil
 	}
+	s.genCfg = GeneratorConfig{}
+}
+
+// Generator is the configuration of the running generator (zero Rate: none runs).
+func (s *Server) Generator() GeneratorConfig {
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	return s.genCfg
 }
 
 // SampleEvents returns n realistic, already-encoded socket messages (queue observations,

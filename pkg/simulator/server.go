@@ -118,6 +118,7 @@ type Server struct {
 	model   *generator.Model
 	genMu   sync.Mutex
 	genStop func()
+	genCfg  GeneratorConfig // of the running generator (zero Rate: none runs)
 
 	heartbeats, pongs atomic.Bool
 	dropAfter         atomic.Int64

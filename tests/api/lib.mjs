@@ -66,6 +66,16 @@ export async function sim(method, path, body) {
   return r.json;
 }
 
+/**
+ * Stops the simulator's traffic generator (a suite that needs a quiet queue) and returns
+ * the function that puts back what ran before, for the suite's after().
+ */
+export async function pauseGenerator() {
+  const was = await sim('GET', '/_sim/generator');
+  await sim('POST', '/_sim/generator', { rate: 0 });
+  return () => sim('POST', '/_sim/generator', was);
+}
+
 /** Polls fn until it returns a truthy value; fails with what it last saw. */
 export async function waitFor(what, fn, { timeoutMs = 60_000, everyMs = 1_000 } = {}) {
   const deadline = Date.now() + timeoutMs;

@@ -15,6 +15,7 @@ import {
   deleteDatasource,
   gf,
   lastValue,
+  pauseGenerator,
   provenance,
   query,
   ruleState,
@@ -38,15 +39,21 @@ describe('current state refilled over REST', { skip }, () => {
     format: 'latest',
   });
 
+  let restoreGenerator = async () => {};
+
   before(async () => {
-    await sim('POST', '/_sim/generator', { rate: 0 });
+    restoreGenerator = await pauseGenerator();
     // a queue the simulator knows (a refill of an unknown queue has nothing to read)
     const tmp = await createDatasource('refill-list');
-    const queues = await waitFor('the queue list', async () => {
-      const r = await gf('GET', `/api/datasources/uid/${tmp}/resources/queues`);
-      return r.json?.items?.length ? r.json.items : undefined;
-    });
-    await deleteDatasource(tmp);
+    let queues;
+    try {
+      queues = await waitFor('the queue list', async () => {
+        const r = await gf('GET', `/api/datasources/uid/${tmp}/resources/queues`);
+        return r.json?.items?.length ? r.json.items : undefined;
+      });
+    } finally {
+      await deleteDatasource(tmp); // also when the list never came
+    }
     queue = queues[queues.length - 1].id;
     await sim('POST', `/_sim/queues/${queue}/waiting`, { waiting: 9 }); // nobody is subscribed: nobody hears it
     uid = `e2e-refill-${randomUUID().slice(0, 8)}`;
@@ -55,6 +62,7 @@ describe('current state refilled over REST', { skip }, () => {
     assert.equal(f.status, 200, f.text);
   });
   after(async () => {
+    await restoreGenerator();
     await clearFaults();
     if (ruleUid) {
       await gf('DELETE', `/api/v1/provisioning/alert-rules/${ruleUid}`, undefined, provenance);

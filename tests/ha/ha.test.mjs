@@ -16,6 +16,7 @@ import {
   createDatasource,
   deleteDatasource,
   gfAt,
+  pauseGenerator,
   provenance,
   query,
   ruleState,
@@ -34,6 +35,7 @@ const BUDGET = 2; // createDatasource's channelBudget
 describe('Grafana in high availability: two replicas, one OAuth client', { skip }, () => {
   let uid;
   let queue; // a queue the simulator knows, so a restarted plugin can refill it over REST
+  let restoreGenerator = async () => {};
   let folderUid;
   let ruleUid;
   let title;
@@ -61,7 +63,7 @@ describe('Grafana in high availability: two replicas, one OAuth client', { skip 
     );
 
   before(async () => {
-    await sim('POST', '/_sim/generator', { rate: 0 }); // only this suite moves the queue
+    restoreGenerator = await pauseGenerator(); // only this suite moves the queue
     uid = await createDatasource('ha'); // on replica A
     const queues = await waitFor('the queue list on replica A', async () => {
       const r = await replicas.A('GET', `/api/datasources/uid/${uid}/resources/queues`);
@@ -83,7 +85,7 @@ describe('Grafana in high availability: two replicas, one OAuth client', { skip 
     }
     await replicas.A('DELETE', `/api/folders/${folderUid}`);
     await deleteDatasource(uid);
-    await sim('POST', '/_sim/generator', { rate: 0.2 }).catch(() => {});
+    await restoreGenerator().catch(() => {});
     assertNoSecretInTranscript();
   });
 
