@@ -2,7 +2,6 @@ package session
 
 import (
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -146,25 +145,4 @@ func (m *Manager) heldLocked(now time.Time) (int, time.Time) {
 		}
 	}
 	return n, first
-}
-
-// passOrderLocked lists the channels in the order a pass of the loop handles them: the
-// evicted channels waiting for a paced replacement after the others, the one whose hold
-// ended first at their head. Paced replacements are a hold apart (evictNext), so the
-// first waiting channel a pass reaches takes the slot. In list order that was always
-// the same few: with more channels wanted than the client has, the budget's last
-// channel (its replacement evicted before it took over, again and again) waited a whole
-// simulated run behind the others' evictions, its topics never subscribed (issue #23,
-// BENCHMARKS.md). First come, first served bounds every channel's wait instead.
-func (m *Manager) passOrderLocked() []*channelState {
-	out := append([]*channelState(nil), m.channels...)
-	waits := func(ch *channelState) bool { return ch.vanished && !ch.holdUntil.IsZero() }
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if waits(a) != waits(b) {
-			return !waits(a)
-		}
-		return waits(a) && a.holdUntil.Before(b.holdUntil)
-	})
-	return out
 }

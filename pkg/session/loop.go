@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
@@ -81,11 +82,47 @@ func (m *Manager) step() {
 			continue // an evicted channel waits for its hold; the others carry on
 		}
 		if err != nil {
+			m.mu.Lock()
+			m.failedLast = ch // the next pass serves the others first
+			m.mu.Unlock()
 			m.fail(err)
 			return
 		}
 	}
 	m.succeed(len(channels))
+}
+
+// passOrderLocked lists the channels in the order a pass of the loop handles them: the
+// evicted channels waiting for a paced replacement after the others, the one whose hold
+// ended first at their head. Paced replacements are a hold apart (evictNext), so the
+// first waiting channel a pass reaches takes the slot. In list order that was always
+// the same few: with more channels wanted than the client has, the budget's last
+// channel (its replacement evicted before it took over, again and again) waited a whole
+// simulated run behind the others' evictions, its topics never subscribed (issue #23,
+// BENCHMARKS.md). First come, first served bounds every channel's wait instead.
+//
+// A pass also stops at the first failure (the backoff then runs), so the channel whose
+// handshake failed last goes after the others: one channel whose subscription keeps
+// failing cannot keep the others from reconnecting.
+func (m *Manager) passOrderLocked() []*channelState {
+	out := append([]*channelState(nil), m.channels...)
+	group := func(ch *channelState) int {
+		switch {
+		case ch.vanished && !ch.holdUntil.IsZero():
+			return 2 // waits for a paced replacement
+		case ch == m.failedLast:
+			return 1
+		}
+		return 0
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if ga, gb := group(a), group(b); ga != gb {
+			return ga < gb
+		}
+		return group(a) == 2 && a.holdUntil.Before(b.holdUntil)
+	})
+	return out
 }
 
 // succeed records a pass with every channel connected.

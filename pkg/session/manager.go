@@ -65,6 +65,7 @@ type Manager struct {
 	paced       []time.Time       // paced replacements of evicted channels in the last hour
 	evictNext   time.Time         // no paced replacement before this
 	evictLast   string            // the id of the last channel evicted past the threshold
+	failedLast  *channelState     // the channel whose handshake failed last: last in the next pass
 	idleChecked bool              // with no topic acquired, the token was fetched once (idleStep)
 	idleErr     error             // what that fetch said
 	started     bool

@@ -1,18 +1,11 @@
 package session
 
 import (
-	"fmt"
-	"math/rand"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jonboulle/clockwork"
-
-	"github.com/cxlive/genesyscloud-datasource/internal/logcapture"
-	"github.com/cxlive/genesyscloud-datasource/pkg/auth"
 	"github.com/cxlive/genesyscloud-datasource/pkg/event"
-	"github.com/cxlive/genesyscloud-datasource/pkg/genesys"
 	"github.com/cxlive/genesyscloud-datasource/pkg/simulator"
 )
 
@@ -78,79 +71,5 @@ func TestPromptSubscriptionHasNoGap(t *testing.T) {
 	h.publishSeen(topicB)
 	if gaps := h.sink.snapshotGaps(); len(gaps) != 0 {
 		t.Fatalf("gaps for promptly subscribed topics: %+v", gaps)
-	}
-}
-
-// TestEvictedChannelsReplacedInTurn holds the order of paced replacements with the rule
-// alone (no network): eight channels, the last one's replacement evicted before it took
-// over, and another of the first seven evicted every three minutes for two hours.
-// Paced replacements are a hold apart, so one waiting channel takes each slot; taken in
-// list order the last channel waited for ever (issue #23: a holder's eighth channel
-// never created in 75 simulated minutes). In turn, every channel's wait is bounded by
-// the channels ahead of it times the longest hold.
-func TestEvictedChannelsReplacedInTurn(t *testing.T) {
-	for seed := int64(1); seed <= 20; seed++ {
-		clock := clockwork.NewFakeClockAt(epoch)
-		m, err := New(Config{Auth: &auth.Source{}, API: &genesys.Client{}, Sink: &recSink{}, Clock: clock, Rand: rand.New(rand.NewSource(seed)),
-			Logger: logcapture.New(), ClientID: "c", ChannelBudget: 8})
-		if err != nil {
-			t.Fatal(err)
-		}
-		made := 0
-		fresh := func() *channelState {
-			made++
-			return &channelState{id: fmt.Sprintf("channel-%02d", made), expires: clock.Now().Add(24 * time.Hour)}
-		}
-		for range 8 {
-			m.channels = append(m.channels, fresh())
-		}
-		vanishedAt := map[*channelState]time.Time{}
-		evict := func(ch *channelState) {
-			m.vanishedLocked(ch, "test")
-			vanishedAt[ch] = clock.Now()
-		}
-		m.mu.Lock()
-		for i := range 3 { // past the threshold from the start, as in the harness
-			evict(m.channels[i])
-		}
-		evict(m.channels[7])
-		m.mu.Unlock()
-		longest := time.Duration(0)
-		next := 0
-		for clock.Now().Sub(epoch) < 2*time.Hour {
-			now := clock.Now()
-			m.mu.Lock()
-			if now.Sub(epoch)%(3*time.Minute) == 0 {
-				for try := 0; try < 7; try++ { // the next of the first seven not already waiting
-					ch := m.channels[next%7]
-					next++
-					if !ch.vanished {
-						evict(ch)
-						break
-					}
-				}
-			}
-			for _, ch := range m.passOrderLocked() { // the loop's pass: replace what may be
-				if !ch.vanished || !m.evictionWaitLocked(ch, now).IsZero() {
-					continue
-				}
-				m.pacedLocked(now)
-				longest = max(longest, now.Sub(vanishedAt[ch]))
-				delete(vanishedAt, ch)
-				for i, c := range m.channels {
-					if c == ch {
-						m.channels[i] = fresh()
-					}
-				}
-			}
-			for _, at := range vanishedAt {
-				longest = max(longest, now.Sub(at))
-			}
-			m.mu.Unlock()
-			clock.Advance(time.Second)
-		}
-		if bound := 8 * m.cfg.EvictionBackoffCap; longest > bound {
-			t.Fatalf("seed %d: a channel waited %s for its replacement, want at most %s (8 channels × the longest hold)", seed, longest, bound)
-		}
 	}
 }
