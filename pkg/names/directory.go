@@ -192,7 +192,8 @@ func (d *Directory) run() {
 // during an outage would label the wall screen with queue ids for up to 15 minutes
 // after the service came back. Following a failed pass, ServiceBack brings the next
 // pass forward to BackSpacing after the failed one began (a bound however often it is
-// called), unless only 403s failed, which a retry will not cure. It never blocks.
+// called), unless only 403s failed, which a retry will not cure, or the service asked
+// for its own wait (Retry-After). It never blocks.
 func (d *Directory) ServiceBack() {
 	select {
 	case d.back <- struct{}{}:
