@@ -93,8 +93,14 @@ func scanEnvelope(data []byte, env *envelope, names map[string]string) (bool, er
 // control reports whether topic carries the service's own messages (heartbeats,
 // pongs, system notices), which the session reads itself.
 func control(topic string) bool {
-	return topic == "channel.metadata" || strings.HasPrefix(topic, "v2.system.")
+	return topic == heartbeatTopic || strings.HasPrefix(topic, systemPrefix)
 }
+
+// The service's own topics: heartbeats and pongs, and system notices.
+const (
+	heartbeatTopic = "channel.metadata"
+	systemPrefix   = "v2.system."
+)
 
 // maxInterned bounds a reader's topic-name table; past it the table starts over.
 const maxInterned = 4096

@@ -93,6 +93,14 @@ func (m *Manager) firstSubscribeDueLocked() time.Time {
 	return first
 }
 
+// reportWaiting opens, and tells the sink, the gaps of topics waiting too long.
+func (m *Manager) reportWaiting() {
+	m.mu.Lock()
+	gaps := m.openWaitingGapsLocked(m.cfg.Clock.Now())
+	m.mu.Unlock()
+	m.emit(nil, gaps, nil)
+}
+
 // openWaitingGapsLocked opens the gap of every topic pending for HandshakeTimeout or more.
 func (m *Manager) openWaitingGapsLocked(now time.Time) []event.Gap {
 	var out []event.Gap

@@ -39,11 +39,8 @@ func (m *Manager) step() {
 	m.processNotes()
 	m.watchdog()
 	m.drainRetired()
+	m.reportWaiting()
 	now := m.cfg.Clock.Now()
-	m.mu.Lock()
-	waiting := m.openWaitingGapsLocked(now)
-	m.mu.Unlock()
-	m.emit(nil, waiting, nil)
 	m.mu.Lock()
 	if now.Before(m.nextTry) {
 		tok, id, due := m.probeDueLocked(now)

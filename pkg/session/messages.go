@@ -30,7 +30,7 @@ func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 	m.ctr.add(&m.ctr.bytes, int64(len(data)))
 	topic := env.TopicName
 	switch {
-	case topic == "channel.metadata":
+	case topic == heartbeatTopic:
 		var b struct {
 			Message string `json:"message"`
 		}
@@ -41,7 +41,7 @@ func (m *Manager) handle(s *socketConn, data []byte, received time.Time) {
 			m.ctr.add(&m.ctr.heartbeats, 1)
 		}
 		return
-	case strings.HasPrefix(topic, "v2.system."):
+	case strings.HasPrefix(topic, systemPrefix):
 		m.system(s, topic, env.EventBody)
 		return
 	}

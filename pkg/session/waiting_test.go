@@ -36,10 +36,8 @@ func TestTopicNotYetSubscribedIsAGapFromItsRequest(t *testing.T) {
 	if st := h.m.Status(); st.OpenGaps != 1 || len(st.Gaps) != 1 || st.Counters.Gaps != 1 {
 		t.Errorf("status: %d open gaps, gap log %+v, counter %d", st.OpenGaps, st.Gaps, st.Counters.Gaps)
 	}
-	for range 45 { // the retries go on: the gap stays one record
-		h.idle(0)
-		h.clock.Advance(time.Second)
-	}
+	waited := h.clock.Now().Add(45 * time.Second) // the retries go on: the gap stays one record
+	h.advanceUntil("45 s more of retries", time.Second, time.Minute, func() bool { return !h.clock.Now().Before(waited) })
 	if n := len(h.sink.snapshotGaps()); n != 1 {
 		t.Fatalf("%d gap records while waiting, want the one open gap", n)
 	}
