@@ -82,3 +82,11 @@ func (c *queryCache) get(key string) (queryEntry, bool) {
 	c.order.MoveToFront(el)
 	return el.Value.(queryEntry), true
 }
+
+// rememberStream keeps q for its channel path; a query that could not be stored for the
+// next plugin process is logged (the cache has it either way).
+func (d *Datasource) rememberStream(q Query, orgID int64) {
+	if err := d.queries.put(q, orgID); err != nil {
+		d.log.Warn("Stream query not stored: after a plugin restart its panels resume only once re-queried", "error", err.Error())
+	}
+}

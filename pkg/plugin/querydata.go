@@ -94,9 +94,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, orgID int6
 		}
 		if !fromAlert {
 			// Alert rules read once and never stream; dashboards stream each topic on its own channel.
-			if err := d.queries.put(part, orgID); err != nil {
-				d.log.Warn("Stream query not stored: after a plugin restart its panels resume only once re-queried", "error", err.Error())
-			}
+			d.rememberStream(part, orgID)
 			f.Meta.Channel = live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: part.Path()}.String()
 		}
 		frames = append(frames, f)

@@ -35,8 +35,8 @@ func newQueryStore(uid string) *queryStore {
 	return &queryStore{path: filepath.Join(dir, hex.EncodeToString(sum[:12])+".json")}
 }
 
-// load reads the stored queries, each validated again and checked against its key; a
-// missing file is no error.
+// load reads the stored queries, each parsed and validated again (status queries never
+// stream: left out); a missing file is no error.
 func (s *queryStore) load() ([]storedQuery, error) {
 	b, err := os.ReadFile(s.path)
 	if os.IsNotExist(err) {

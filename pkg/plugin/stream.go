@@ -31,9 +31,7 @@ func (d *Datasource) resolveStream(pctx backend.PluginContext, path string, raw 
 		if q.Key() != key {
 			return Query{}, backend.SubscribeStreamStatusPermissionDenied, fmt.Errorf("stream data does not match the channel path")
 		}
-		if err := d.queries.put(q, pctx.OrgID); err != nil {
-			d.log.Warn("Stream query not stored: after a plugin restart its panels resume only once re-queried", "error", err.Error())
-		}
+		d.rememberStream(q, pctx.OrgID)
 		return q, backend.SubscribeStreamStatusOK, nil
 	}
 	e, ok := d.queries.get(key)
